@@ -1,0 +1,29 @@
+//! One module per subcommand. Each takes resolved arguments, calls into the
+//! library crates, and reports an [`Outcome`]; errors bubble up as
+//! `anyhow::Error` with context and become exit code 2 in `main`.
+
+use crate::cli::{Cli, Command};
+
+/// How a command that ran to completion ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Nothing to report: exit 0.
+    Success,
+    /// A gate failed (findings, a denied policy, a failed verification): exit 1.
+    #[allow(dead_code)] // first used by `aigis scan --fail-on-findings`
+    GateFailed,
+}
+
+/// Runs the chosen subcommand.
+pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let _ = &cli.global;
+    match cli.command {
+        Command::Version => {
+            #[allow(clippy::print_stdout)]
+            {
+                println!("aigis {}", env!("CARGO_PKG_VERSION"));
+            }
+            Ok(Outcome::Success)
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! End-to-end tests through the `aigis` binary: one test binary, one module
+//! per topic.
+
+mod util;
+mod version;
