@@ -1,0 +1,1 @@
+//! Shared helpers for the fuzz targets (none yet).
