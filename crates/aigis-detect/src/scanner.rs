@@ -1,29 +1,181 @@
-//! The scanner: runs every recognizer over a field and resolves overlaps.
+//! The scanner: runs every recognizer over a field, applies context, drops
+//! findings under the minimum score and resolves overlaps.
 
-use crate::{FieldHint, Finding, Recognizer};
+use std::collections::BTreeMap;
+
+use crate::column::PRIOR_BOOST;
+use crate::context::{self, Words};
+use crate::explain::{ContextEvidence, FieldEvidence, PriorEvidence};
+use crate::{Builtin, Entity, Explanation, FieldHint, Finding, Recognizer};
+
+/// Findings scoring below this are dropped unless the configuration says
+/// otherwise.
+pub const DEFAULT_MIN_SCORE: f32 = 0.5;
+
+/// Findings at or above this score skip context evaluation on the normal
+/// path: context could only raise a score that already clears every
+/// threshold, and cannot change which of two findings wins unless the other
+/// one is also boosted from below.
+const CONTEXT_SKIP: f32 = 0.8;
 
 /// A configured set of recognizers. Cheap to share across threads
 /// (`&Scanner` is `Sync`); build once, scan many fields.
 pub struct Scanner {
     recognizers: Vec<Box<dyn Recognizer>>,
+    context: Vec<(Entity, Words)>,
+    min_score: f32,
+    only: Vec<Entity>,
+    disabled: Vec<Entity>,
+}
+
+/// Builds a [`Scanner`]: the built-in recognizers (on by default), extra
+/// recognizers, the minimum score and entity filters.
+pub struct ScannerBuilder {
+    builtin: bool,
+    extra: Vec<Box<dyn Recognizer>>,
+    min_score: f32,
+    only: Vec<Entity>,
+    disabled: Vec<Entity>,
+}
+
+impl Default for ScannerBuilder {
+    fn default() -> Self {
+        ScannerBuilder {
+            builtin: true,
+            extra: Vec::new(),
+            min_score: DEFAULT_MIN_SCORE,
+            only: Vec::new(),
+            disabled: Vec::new(),
+        }
+    }
+}
+
+impl ScannerBuilder {
+    /// Whether to include the built-in recognizers (default true).
+    #[must_use]
+    pub fn builtin(mut self, on: bool) -> Self {
+        self.builtin = on;
+        self
+    }
+
+    /// Adds a recognizer (custom, ML, ...).
+    #[must_use]
+    pub fn recognizer(mut self, r: Box<dyn Recognizer>) -> Self {
+        self.extra.push(r);
+        self
+    }
+
+    /// Adds several recognizers.
+    #[must_use]
+    pub fn recognizers<I: IntoIterator<Item = Box<dyn Recognizer>>>(mut self, rs: I) -> Self {
+        self.extra.extend(rs);
+        self
+    }
+
+    /// Findings scoring below `score` are dropped (clamped to `[0, 1]`).
+    #[must_use]
+    pub fn min_score(mut self, score: f32) -> Self {
+        self.min_score = if score.is_nan() { DEFAULT_MIN_SCORE } else { score.clamp(0.0, 1.0) };
+        self
+    }
+
+    /// Reports only these entities (empty: all).
+    #[must_use]
+    pub fn only(mut self, entities: Vec<Entity>) -> Self {
+        self.only = entities;
+        self
+    }
+
+    /// Never reports these entities.
+    #[must_use]
+    pub fn disable(mut self, entities: Vec<Entity>) -> Self {
+        self.disabled = entities;
+        self
+    }
+
+    /// The scanner.
+    pub fn build(self) -> Scanner {
+        let mut recognizers: Vec<Box<dyn Recognizer>> = Vec::new();
+        if self.builtin {
+            recognizers.push(Box::new(Builtin::new()));
+        }
+        recognizers.extend(self.extra);
+        let mut s = Scanner::assemble(recognizers);
+        s.min_score = self.min_score;
+        s.only = self.only;
+        s.disabled = self.disabled;
+        s
+    }
 }
 
 impl Scanner {
-    /// A scanner over the given recognizers.
-    pub fn from_recognizers(recognizers: Vec<Box<dyn Recognizer>>) -> Scanner {
-        Scanner { recognizers }
+    /// Every built-in recognizer with the default settings.
+    pub fn builtin() -> Scanner {
+        ScannerBuilder::default().build()
     }
 
-    /// Scans one field and appends its findings, sorted by start offset, to
-    /// `out` (which is not cleared, so callers can reuse one buffer).
+    /// A builder, starting from the defaults.
+    pub fn builder() -> ScannerBuilder {
+        ScannerBuilder::default()
+    }
+
+    /// A scanner over exactly the given recognizers, with the default
+    /// minimum score and the built-in context words.
+    pub fn from_recognizers(recognizers: Vec<Box<dyn Recognizer>>) -> Scanner {
+        Scanner::assemble(recognizers)
+    }
+
+    fn assemble(recognizers: Vec<Box<dyn Recognizer>>) -> Scanner {
+        let mut context: Vec<(Entity, Words)> = context::builtin_words()
+            .into_iter()
+            .map(|(e, w)| (e, Words::new(w)))
+            .collect();
+        for r in &recognizers {
+            for (entity, words) in r.context_words() {
+                match context.iter_mut().find(|(e, _)| *e == entity) {
+                    Some((_, w)) => w.extend(&words),
+                    None => context.push((entity, Words::new(&words))),
+                }
+            }
+        }
+        Scanner {
+            recognizers,
+            context,
+            min_score: DEFAULT_MIN_SCORE,
+            only: Vec::new(),
+            disabled: Vec::new(),
+        }
+    }
+
+    /// The minimum score a reported finding has.
+    pub fn min_score(&self) -> f32 {
+        self.min_score
+    }
+
+    /// Scans one field and appends its findings, sorted by start offset and
+    /// not overlapping, to `out` (which is not cleared, so callers can reuse
+    /// one buffer).
     pub fn scan_into(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>) {
         let first = out.len();
         for r in &self.recognizers {
             r.recognize(text, hint, out);
         }
-        if let Some(tail) = out.get_mut(first..) {
-            tail.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut w = first;
+        for i in first..out.len() {
+            let mut f = out[i].clone();
+            if !self.reported(&f) || !sane(text, &f) {
+                continue;
+            }
+            if f.score < CONTEXT_SKIP {
+                f.score = self.enhance(text, hint, &f, None);
+            }
+            if f.score >= self.min_score {
+                out[w] = f;
+                w += 1;
+            }
         }
+        out.truncate(w);
+        resolve(out, first);
     }
 
     /// Scans one field and returns its findings sorted by start offset.
@@ -31,5 +183,228 @@ impl Scanner {
         let mut out = Vec::new();
         self.scan_into(text, hint, &mut out);
         out
+    }
+
+    /// Scans one field like [`Scanner::scan`] and says why each reported
+    /// finding has its score. Slower than `scan`; meant for `--explain`.
+    pub fn explain(&self, text: &str, hint: FieldHint<'_>) -> Vec<(Finding, Explanation)> {
+        let mut raw = Vec::new();
+        let mut owner = Vec::new();
+        for (ri, r) in self.recognizers.iter().enumerate() {
+            let before = raw.len();
+            r.recognize(text, hint, &mut raw);
+            owner.resize(raw.len(), ri);
+            let _ = before;
+        }
+        let mut kept: Vec<Finding> = Vec::new();
+        let mut why: Vec<Explanation> = Vec::new();
+        for (f, ri) in raw.iter().zip(owner) {
+            if !self.reported(f) || !sane(text, f) {
+                continue;
+            }
+            let basis = self.recognizers.get(ri).and_then(|r| r.explain(text, hint, f));
+            let mut ex = Explanation::new(f, basis);
+            let score = self.enhance(text, hint, f, Some(&mut ex));
+            ex.final_score = score;
+            if score >= self.min_score {
+                let mut f = f.clone();
+                f.score = score;
+                kept.push(f);
+                why.push(ex);
+            }
+        }
+        // Resolve overlaps on the findings, then pair survivors with their
+        // explanations (same span, entity and score identify one).
+        let mut resolved = kept.clone();
+        resolve(&mut resolved, 0);
+        resolved
+            .into_iter()
+            .filter_map(|f| {
+                let i = kept.iter().position(|k| k == &f)?;
+                Some((f, why.get(i)?.clone()))
+            })
+            .collect()
+    }
+
+    fn reported(&self, f: &Finding) -> bool {
+        (self.only.is_empty() || self.only.contains(&f.entity)) && !self.disabled.contains(&f.entity)
+    }
+
+    /// The finding's score after context words, field name and prior.
+    fn enhance(
+        &self,
+        text: &str,
+        hint: FieldHint<'_>,
+        f: &Finding,
+        mut trace: Option<&mut Explanation>,
+    ) -> f32 {
+        let mut score = f.score.clamp(0.0, 1.0);
+        let words = self.context.iter().find(|(e, _)| *e == f.entity).map(|(_, w)| w);
+        let mut supported = false;
+        if let Some(words) = words.filter(|w| !w.is_empty()) {
+            let bytes = text.as_bytes();
+            let mut win = Vec::with_capacity(context::WORDS_BEFORE);
+            context::words_before(bytes, f.start, context::WORDS_BEFORE, &mut win);
+            let mut hit = words.find(&win, true).map(|(p, d)| (p, d, "before"));
+            if hit.is_none() {
+                context::words_after(bytes, f.end, context::WORDS_AFTER, &mut win);
+                hit = words.find(&win, false).map(|(p, d)| (p, d, "after"));
+            }
+            if let Some((p, dist, side)) = hit {
+                // Nearer words weigh a little more, so that of two entities
+                // competing for one span the one with the nearest context wins.
+                let boost = context::CONTEXT_BOOST + 0.002 * (8usize.saturating_sub(dist)) as f32;
+                score += boost;
+                supported = true;
+                if let Some(t) = trace.as_deref_mut() {
+                    t.context = Some(ContextEvidence {
+                        word: words.phrase(p),
+                        side,
+                        distance: dist,
+                        boost,
+                    });
+                }
+            }
+            if let Some(name) = hint.name {
+                let parts: Vec<&[u8]> = context::split_words(name.as_bytes()).collect();
+                let mut rev = parts.clone();
+                rev.reverse();
+                if let Some((p, _)) = words.find(&rev, true) {
+                    score += context::HINT_BOOST;
+                    supported = true;
+                    if let Some(t) = trace.as_deref_mut() {
+                        t.field_name = Some(FieldEvidence {
+                            word: words.phrase(p),
+                            boost: context::HINT_BOOST,
+                        });
+                    }
+                }
+            }
+        }
+        if let Some(prior) = hint.prior.filter(|p| p.entity == f.entity) {
+            let boost = PRIOR_BOOST * prior.confidence.clamp(0.0, 1.0);
+            score += boost;
+            supported = true;
+            if let Some(t) = trace.as_deref_mut() {
+                t.prior = Some(PriorEvidence {
+                    confidence: prior.confidence,
+                    boost,
+                });
+            }
+        }
+        if supported {
+            score = score.max(context::MIN_WITH_CONTEXT);
+        }
+        score.min(1.0)
+    }
+}
+
+/// Drops findings whose offsets are out of range or not on char boundaries
+/// (a misbehaving recognizer must not make callers panic when slicing).
+fn sane(text: &str, f: &Finding) -> bool {
+    f.start < f.end
+        && f.end <= text.len()
+        && text.is_char_boundary(f.start)
+        && text.is_char_boundary(f.end)
+        && f.score.is_finite()
+}
+
+/// Sorts `out[first..]` by position and removes overlaps: within each group
+/// of overlapping findings the highest score wins (then the longer span,
+/// then the earlier start), and anything overlapping a winner is dropped.
+pub(crate) fn resolve(out: &mut Vec<Finding>, first: usize) {
+    let Some(tail) = out.get_mut(first..) else {
+        return;
+    };
+    tail.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.entity.cmp(&b.entity))
+    });
+    let n = tail.len();
+    let mut drop = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        let mut max_end = tail[i].end;
+        while j < n && tail[j].start < max_end {
+            max_end = max_end.max(tail[j].end);
+            j += 1;
+        }
+        if j - i > 1 {
+            resolve_cluster(&tail[i..j], &mut drop[i..j]);
+        }
+        i = j;
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        let keep = k < first || !drop[k - first];
+        k += 1;
+        keep
+    });
+}
+
+fn better(a: &Finding, b: &Finding) -> bool {
+    a.score
+        .total_cmp(&b.score)
+        .then((a.end - a.start).cmp(&(b.end - b.start)))
+        .then(b.start.cmp(&a.start))
+        .is_gt()
+}
+
+fn resolve_cluster(c: &[Finding], drop: &mut [bool]) {
+    let mut order: Vec<usize> = (0..c.len()).collect();
+    order.sort_by(|&x, &y| {
+        if better(&c[x], &c[y]) {
+            std::cmp::Ordering::Less
+        } else if better(&c[y], &c[x]) {
+            std::cmp::Ordering::Greater
+        } else {
+            x.cmp(&y)
+        }
+    });
+    // Accepted spans keyed by start; each new candidate checks its
+    // neighbours only, so large clusters stay O(n log n).
+    let mut accepted: BTreeMap<usize, usize> = BTreeMap::new();
+    for idx in order {
+        let f = &c[idx];
+        let before = accepted.range(..f.end).next_back();
+        let overlaps = before.is_some_and(|(_, &end)| end > f.start);
+        if overlaps {
+            drop[idx] = true;
+        } else {
+            accepted.insert(f.start, f.end);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(e: Entity, s: usize, t: usize, score: f32) -> Finding {
+        Finding {
+            entity: e,
+            start: s,
+            end: t,
+            score,
+            recognizer: "t",
+        }
+    }
+
+    #[test]
+    fn overlaps_keep_best() {
+        let mut v = vec![
+            f(Entity::PERSON, 0, 10, 0.6),
+            f(Entity::LOCATION, 5, 20, 0.9),
+            f(Entity::PHONE_NUMBER, 25, 30, 0.7),
+            f(Entity::US_SSN, 25, 30, 0.5),
+        ];
+        resolve(&mut v, 0);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].entity, Entity::LOCATION);
+        assert_eq!(v[1].entity, Entity::PHONE_NUMBER);
     }
 }

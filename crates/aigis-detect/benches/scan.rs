@@ -1,0 +1,2 @@
+//! Scanner throughput (placeholder, replaced below).
+fn main() {}

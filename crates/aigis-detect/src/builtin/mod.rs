@@ -1,0 +1,255 @@
+//! The built-in recognizers. They share one tokenization of each field
+//! ([`crate::lex`]); each family lives in its own module and looks only at
+//! the tokens that can start one of its entities.
+
+pub(crate) mod address;
+pub(crate) mod card;
+pub(crate) mod crypto;
+pub(crate) mod date;
+pub(crate) mod email;
+pub(crate) mod iban;
+pub(crate) mod ip;
+pub(crate) mod medical;
+pub(crate) mod names;
+pub(crate) mod phone;
+pub(crate) mod prior;
+pub(crate) mod secret;
+pub(crate) mod ssn;
+pub(crate) mod url;
+pub(crate) mod usid;
+
+use std::cell::RefCell;
+
+use crate::lex::{self, Token, flag};
+use crate::{Basis, Entity, FieldHint, Finding, Recognizer};
+
+/// Every built-in recognizer family behind one [`Recognizer`]: e-mail, URL,
+/// IP, phone, payment card, SSN/ITIN, IBAN, Bitcoin, dates, US passport,
+/// driver licence and bank account, DEA numbers, secrets, person names and
+/// locations. Findings name the specific rule in `recognizer`.
+#[derive(Debug, Default)]
+pub struct Builtin {
+    _private: (),
+}
+
+impl Builtin {
+    /// All built-in families.
+    pub fn new() -> Builtin {
+        Builtin::default()
+    }
+}
+
+thread_local! {
+    static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
+}
+
+type Trace = RefCell<Vec<(Finding, Basis)>>;
+
+/// What every family sees: the text, its tokens and the field hint.
+pub(crate) struct Cx<'a> {
+    pub text: &'a str,
+    pub bytes: &'a [u8],
+    pub toks: &'a [Token],
+    pub hint: FieldHint<'a>,
+    trace: Option<&'a Trace>,
+}
+
+impl<'a> Cx<'a> {
+    /// The token's text.
+    #[inline]
+    pub fn s(&self, t: &Token) -> &'a str {
+        self.text.get(t.start..t.end).unwrap_or("")
+    }
+
+    /// The token's bytes.
+    #[inline]
+    pub fn b(&self, t: &Token) -> &'a [u8] {
+        self.bytes.get(t.start..t.end).unwrap_or(&[])
+    }
+
+    /// Bytes between token `i` and token `i + 1` (to the end of the text
+    /// for the last token).
+    #[inline]
+    pub fn gap_after(&self, i: usize) -> &'a [u8] {
+        let Some(t) = self.toks.get(i) else {
+            return &[];
+        };
+        let end = self.toks.get(i + 1).map_or(self.bytes.len(), |n| n.start);
+        self.bytes.get(t.end..end).unwrap_or(&[])
+    }
+
+    /// Bytes between token `i - 1` and token `i` (from the start of the
+    /// text for the first token).
+    #[inline]
+    pub fn gap_before(&self, i: usize) -> &'a [u8] {
+        let Some(t) = self.toks.get(i) else {
+            return &[];
+        };
+        let start = if i == 0 { 0 } else { self.toks.get(i - 1).map_or(0, |p| p.end) };
+        self.bytes.get(start..t.start).unwrap_or(&[])
+    }
+
+    /// The byte just before `pos`, if any.
+    #[inline]
+    pub fn byte_before(&self, pos: usize) -> Option<u8> {
+        pos.checked_sub(1).and_then(|p| self.bytes.get(p).copied())
+    }
+
+    /// The byte at `pos`, if any.
+    #[inline]
+    pub fn byte_at(&self, pos: usize) -> Option<u8> {
+        self.bytes.get(pos).copied()
+    }
+
+    /// Whether the prior says the field holds `e`.
+    #[inline]
+    pub fn prior_is(&self, e: &Entity) -> bool {
+        self.hint.prior.is_some_and(|p| &p.entity == e)
+    }
+
+    /// Pushes a finding; `basis` is only evaluated when explaining.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn emit(
+        &self,
+        out: &mut Vec<Finding>,
+        entity: Entity,
+        start: usize,
+        end: usize,
+        score: f32,
+        recognizer: &'static str,
+        basis: impl FnOnce() -> (String, Option<&'static str>),
+    ) {
+        let f = Finding {
+            entity,
+            start,
+            end,
+            score,
+            recognizer,
+        };
+        if let Some(t) = self.trace {
+            let (pattern, validation) = basis();
+            t.borrow_mut().push((
+                f.clone(),
+                Basis {
+                    pattern,
+                    base_score: score,
+                    validation: validation.map(str::to_string),
+                },
+            ));
+        }
+        out.push(f);
+    }
+}
+
+impl Builtin {
+    fn run(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>, trace: Option<&Trace>) {
+        TOKENS.with(|cell| {
+            // A re-entrant call (a recognizer scanning from inside another)
+            // gets its own buffer instead of panicking on the borrow.
+            let mut own;
+            let mut guard = cell.try_borrow_mut();
+            let toks: &mut Vec<Token> = match guard.as_deref_mut() {
+                Ok(v) => v,
+                Err(_) => {
+                    own = Vec::new();
+                    &mut own
+                }
+            };
+            lex::tokenize(text, toks);
+            let first = out.len();
+            {
+                let cx = Cx {
+                    text,
+                    bytes: text.as_bytes(),
+                    toks,
+                    hint,
+                    trace,
+                };
+                // Families that span punctuation run first and claim their
+                // spans, so that tokens inside an e-mail address or URL are
+                // not read again as names, numbers or dates.
+                email::find(&cx, out);
+                url::find(&cx, out);
+                secret::find(&cx, out);
+            }
+            if out.len() > first {
+                claim(toks, &out[first..]);
+            }
+            let cx = Cx {
+                text,
+                bytes: text.as_bytes(),
+                toks,
+                hint,
+                trace,
+            };
+            card::find(&cx, out);
+            ssn::find(&cx, out);
+            iban::find(&cx, out);
+            ip::find(&cx, out);
+            crypto::find(&cx, out);
+            medical::find(&cx, out);
+            usid::find(&cx, out);
+            phone::find(&cx, out);
+            date::find(&cx, out);
+            address::find(&cx, out);
+            names::find(&cx, out);
+            prior::fill(&cx, out, first);
+        });
+    }
+}
+
+/// Marks tokens that overlap any of `claims` (sorted or not).
+fn claim(toks: &mut [Token], claims: &[Finding]) {
+    for c in claims {
+        let from = toks.partition_point(|t| t.end <= c.start);
+        for t in toks.iter_mut().skip(from) {
+            if t.start >= c.end {
+                break;
+            }
+            t.flags |= flag::CLAIMED;
+        }
+    }
+}
+
+impl Recognizer for Builtin {
+    fn name(&self) -> &'static str {
+        "builtin"
+    }
+
+    fn recognize(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>) {
+        self.run(text, hint, out, None);
+    }
+
+    fn explain(&self, text: &str, hint: FieldHint<'_>, finding: &Finding) -> Option<Basis> {
+        let trace: Trace = RefCell::new(Vec::new());
+        let mut sink = Vec::new();
+        self.run(text, hint, &mut sink, Some(&trace));
+        trace
+            .into_inner()
+            .into_iter()
+            .find(|(f, _)| {
+                f.start == finding.start
+                    && f.end == finding.end
+                    && f.entity == finding.entity
+                    && f.recognizer == finding.recognizer
+            })
+            .map(|(_, b)| b)
+    }
+}
+
+/// ASCII-lowercases `s` into `buf` (cleared) and returns it.
+#[inline]
+pub(crate) fn lower<'b>(s: &[u8], buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
+    let out = buf.get_mut(..s.len())?;
+    for (o, &b) in out.iter_mut().zip(s) {
+        *o = b.to_ascii_lowercase();
+    }
+    Some(out)
+}
+
+/// Whether the token at `i` is all digits.
+#[inline]
+pub(crate) fn is_digits(cx: &Cx<'_>, i: usize) -> bool {
+    cx.toks.get(i).is_some_and(|t| t.is(flag::DIGITS))
+}
