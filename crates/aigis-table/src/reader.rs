@@ -197,6 +197,11 @@ impl Reader {
         &self.stats
     }
 
+    /// The counters, consuming the reader.
+    pub fn into_stats(self) -> ReadStats {
+        self.stats
+    }
+
     /// The options this reader was opened with.
     pub fn options(&self) -> &ReadOptions {
         &self.opts

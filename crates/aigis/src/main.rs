@@ -8,6 +8,8 @@
 
 mod cli;
 mod commands;
+mod printer;
+mod scan;
 
 use std::process::ExitCode;
 
