@@ -20,6 +20,8 @@ pub const BYTES_BEFORE: usize = 80;
 pub const BYTES_AFTER: usize = 40;
 /// Score added when a context word is found in the window.
 pub const CONTEXT_BOOST: f32 = 0.35;
+/// Score added when the context word follows the finding.
+pub const CONTEXT_BOOST_AFTER: f32 = 0.3;
 /// Score added when the field's name matches a context word.
 pub const HINT_BOOST: f32 = 0.35;
 /// A finding with supporting context scores at least this.
@@ -126,6 +128,10 @@ pub(crate) fn builtin_words() -> Vec<(Entity, &'static [&'static str])> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Words {
     phrases: Vec<Vec<Box<[u8]>>>,
+    /// Phrase indexes by the first byte of their last word (for windows
+    /// before a finding) and of their first word (after it).
+    by_last: Vec<Vec<u16>>,
+    by_first: Vec<Vec<u16>>,
 }
 
 impl Words {
@@ -140,9 +146,22 @@ impl Words {
             let parts: Vec<Box<[u8]>> = split_words(s.as_ref().as_bytes())
                 .map(|p| p.to_ascii_lowercase().into_boxed_slice())
                 .collect();
-            if !parts.is_empty() {
-                self.phrases.push(parts);
+            if parts.is_empty() || self.phrases.len() >= usize::from(u16::MAX) {
+                continue;
             }
+            if self.by_last.is_empty() {
+                self.by_last = vec![Vec::new(); 256];
+                self.by_first = vec![Vec::new(); 256];
+            }
+            let idx = self.phrases.len() as u16;
+            let key = |w: Option<&Box<[u8]>>| w.and_then(|w| w.first()).copied().unwrap_or(0) as usize;
+            if let Some(v) = self.by_last.get_mut(key(parts.last())) {
+                v.push(idx);
+            }
+            if let Some(v) = self.by_first.get_mut(key(parts.first())) {
+                v.push(idx);
+            }
+            self.phrases.push(parts);
         }
     }
 
@@ -155,9 +174,15 @@ impl Words {
     /// `before` says whether the window lists words before the finding
     /// (nearest first, so in reverse text order) or after it.
     pub(crate) fn find(&self, window: &[&[u8]], before: bool) -> Option<(usize, usize)> {
-        for dist in 0..window.len() {
-            for (pi, phrase) in self.phrases.iter().enumerate() {
-                if phrase_at(phrase, window, dist, before) {
+        let buckets = if before { &self.by_last } else { &self.by_first };
+        for (dist, w) in window.iter().enumerate() {
+            let Some(&b) = w.first() else { continue };
+            let Some(bucket) = buckets.get(usize::from(b.to_ascii_lowercase())) else {
+                continue;
+            };
+            for &pi in bucket {
+                let pi = usize::from(pi);
+                if self.phrases.get(pi).is_some_and(|p| phrase_at(p, window, dist, before)) {
                     return Some((pi, dist));
                 }
             }
@@ -209,38 +234,91 @@ pub(crate) fn word_matches(ctx: &[u8], word: &[u8]) -> bool {
 
 /// Splits on anything that is not an ASCII letter/digit or a non-ASCII byte.
 pub(crate) fn split_words(s: &[u8]) -> impl Iterator<Item = &[u8]> {
-    s.split(|b| !(b.is_ascii_alphanumeric() || *b >= 0x80))
-        .filter(|w| !w.is_empty())
+    s.split(|b| !is_w(*b)).filter(|w| !w.is_empty())
 }
 
-/// Up to `max` words before `start`, nearest first.
-pub(crate) fn words_before<'t>(text: &'t [u8], start: usize, max: usize, out: &mut Vec<&'t [u8]>) {
-    out.clear();
+/// A fixed-capacity list of window words (no allocation per finding).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Window<'t> {
+    w: [&'t [u8]; 8],
+    n: usize,
+}
+
+impl<'t> Window<'t> {
+    pub(crate) fn new() -> Window<'t> {
+        Window { w: [&[]; 8], n: 0 }
+    }
+
+    fn push(&mut self, word: &'t [u8]) -> bool {
+        match self.w.get_mut(self.n) {
+            Some(slot) => {
+                *slot = word;
+                self.n += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(crate) fn words(&self) -> &[&'t [u8]] {
+        &self.w[..self.n]
+    }
+}
+
+#[inline]
+fn is_w(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// Up to `max` (at most 8) words before `start`, nearest first.
+pub(crate) fn words_before(text: &[u8], start: usize, max: usize) -> Window<'_> {
+    let mut out = Window::new();
     let lo = start.saturating_sub(BYTES_BEFORE);
-    let Some(region) = text.get(lo..start) else {
-        return;
-    };
-    let mut it = split_words(region).collect::<Vec<_>>();
-    // The first word may be cut by the byte window; drop it unless the
-    // window starts the text.
-    if lo > 0 && !it.is_empty() && region.first().is_some_and(|b| b.is_ascii_alphanumeric()) {
-        it.remove(0);
+    let mut e = start.min(text.len());
+    while out.n < max {
+        while e > lo && !is_w(text[e - 1]) {
+            e -= 1;
+        }
+        if e == lo {
+            break;
+        }
+        let mut s = e;
+        while s > lo && is_w(text[s - 1]) {
+            s -= 1;
+        }
+        // A word cut by the byte window is dropped unless it starts the text.
+        if s == lo && lo > 0 && is_w(text[lo - 1]) {
+            break;
+        }
+        out.push(&text[s..e]);
+        e = s;
     }
-    out.extend(it.into_iter().rev().take(max));
+    out
 }
 
-/// Up to `max` words after `end`, nearest first.
-pub(crate) fn words_after<'t>(text: &'t [u8], end: usize, max: usize, out: &mut Vec<&'t [u8]>) {
-    out.clear();
+/// Up to `max` (at most 8) words after `end`, nearest first.
+pub(crate) fn words_after(text: &[u8], end: usize, max: usize) -> Window<'_> {
+    let mut out = Window::new();
     let hi = (end + BYTES_AFTER).min(text.len());
-    let Some(region) = text.get(end..hi) else {
-        return;
-    };
-    let mut v: Vec<&[u8]> = split_words(region).collect();
-    if hi < text.len() && region.last().is_some_and(|b| b.is_ascii_alphanumeric()) {
-        v.pop();
+    let mut s = end.min(hi);
+    while out.n < max {
+        while s < hi && !is_w(text[s]) {
+            s += 1;
+        }
+        if s == hi {
+            break;
+        }
+        let mut e = s;
+        while e < hi && is_w(text[e]) {
+            e += 1;
+        }
+        if e == hi && hi < text.len() && is_w(text[hi]) {
+            break;
+        }
+        out.push(&text[s..e]);
+        s = e;
     }
-    out.extend(v.into_iter().take(max));
+    out
 }
 
 /// Whether `words` holds any of `needles` (exact, case-insensitive).
@@ -257,13 +335,13 @@ mod tests {
     #[test]
     fn finds_words_and_phrases_before() {
         let text = b"Customer verified identity with social security 123";
-        let mut w = Vec::new();
-        words_before(text, text.len() - 3, WORDS_BEFORE, &mut w);
+        let w = words_before(text, text.len() - 3, WORDS_BEFORE);
+        let w = w.words();
         assert_eq!(w[0], b"security");
         let ws = Words::new(&["ssn", "social security"]);
-        assert_eq!(ws.find(&w, true), Some((1, 0)));
+        assert_eq!(ws.find(w, true), Some((1, 0)));
         let ws = Words::new(&["customer"]);
-        assert_eq!(ws.find(&w, true).map(|x| x.1), Some(5));
+        assert_eq!(ws.find(w, true).map(|x| x.1), Some(5));
     }
 
     #[test]

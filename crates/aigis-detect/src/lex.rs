@@ -101,9 +101,81 @@ pub(crate) fn is_word_byte(b: u8) -> bool {
     CLASS[b as usize] & W != 0
 }
 
+/// What a field contains overall, gathered while tokenizing, so that
+/// recognizer families that cannot match skip the field outright.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Summary {
+    /// ASCII digits inside tokens.
+    pub digits: usize,
+    /// Letters inside tokens.
+    pub letters: usize,
+    /// Longest token in bytes.
+    pub max_token: usize,
+    /// Separator bytes seen, as [`sep`] bits.
+    pub seps: u16,
+}
+
+/// Separator bits in [`Summary::seps`].
+pub(crate) mod sep {
+    pub const AT: u16 = 1;
+    pub const COLON: u16 = 1 << 1;
+    pub const SLASH: u16 = 1 << 2;
+    pub const EQ: u16 = 1 << 3;
+    pub const PLUS: u16 = 1 << 4;
+    pub const DOT: u16 = 1 << 5;
+    pub const DASH: u16 = 1 << 6;
+    pub const PAREN: u16 = 1 << 7;
+    pub const UNDERSCORE: u16 = 1 << 8;
+    pub const HASH: u16 = 1 << 9;
+}
+
+const fn build_sep() -> [u16; 256] {
+    let mut t = [0u16; 256];
+    t[b'@' as usize] = sep::AT;
+    t[b':' as usize] = sep::COLON;
+    t[b'/' as usize] = sep::SLASH;
+    t[b'=' as usize] = sep::EQ;
+    t[b'+' as usize] = sep::PLUS;
+    t[b'.' as usize] = sep::DOT;
+    t[b'-' as usize] = sep::DASH;
+    t[b'(' as usize] = sep::PAREN;
+    t[b')' as usize] = sep::PAREN;
+    t[b'_' as usize] = sep::UNDERSCORE;
+    t[b'#' as usize] = sep::HASH;
+    t
+}
+
+static SEP: [u16; 256] = build_sep();
+
+impl Summary {
+    /// Whether any of the separator bits `s` was seen.
+    #[inline]
+    pub fn has(&self, s: u16) -> bool {
+        self.seps & s != 0
+    }
+}
+
+/// Class bits of a non-ASCII char inside a token, or `None` if it ends it.
+#[inline]
+fn wide_class(text: &str, i: usize) -> Option<(u8, usize)> {
+    let (ch, w) = decode_at(text, i)?;
+    if !ch.is_alphabetic() {
+        return None;
+    }
+    let c = if ch.is_uppercase() {
+        W | U | N
+    } else if ch.is_lowercase() {
+        W | L | N
+    } else {
+        W | N
+    };
+    Some((c, w))
+}
+
 /// Splits `text` into tokens, appending to `out` (cleared first).
-pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
+pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) -> Summary {
     out.clear();
+    let mut sum = Summary::default();
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut i = 0;
@@ -111,89 +183,83 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
         // Skip separators.
         let b = bytes[i];
         let c = CLASS[b as usize];
-        if c & W == 0 {
-            if c & N == 0 {
-                i += 1;
-                continue;
-            }
-            match decode_at(text, i) {
-                Some((ch, _)) if ch.is_alphabetic() => {}
-                Some((_, w)) => {
-                    i += w;
-                    continue;
-                }
+        sum.seps |= SEP[b as usize];
+        let (first_c, w) = if c & W != 0 {
+            (c, 1)
+        } else if c & N != 0 {
+            match wide_class(text, i) {
+                Some(x) => x,
                 None => {
-                    i += 1;
+                    i += decode_at(text, i).map_or(1, |x| x.1);
                     continue;
                 }
             }
-        }
-        // A token starts at i.
+        } else {
+            i += 1;
+            continue;
+        };
         let start = i;
-        let mut flags = flag::DIGITS | flag::ALPHA | flag::ALL_UPPER | flag::LOWER_REST | flag::HEX;
-        let mut first = true;
-        let mut letters = 0usize;
+        i += w;
+        let mut and_c = first_c;
+        let mut or_c = first_c;
+        let mut or_rest = 0u8;
+        let mut digits = usize::from(first_c & D != 0);
+        let mut chars = 1;
         while i < n {
-            let b = bytes[i];
-            let c = CLASS[b as usize];
+            let c = CLASS[bytes[i] as usize];
             if c & W != 0 {
-                if c & D != 0 {
-                    flags &= !flag::ALPHA;
-                    flags |= flag::HAS_DIGIT;
-                } else {
-                    flags &= !flag::DIGITS;
-                    flags |= flag::HAS_ALPHA;
-                    letters += 1;
-                    if c & U != 0 {
-                        if first {
-                            flags |= flag::UPPER_FIRST;
-                        } else {
-                            flags &= !flag::LOWER_REST;
-                        }
-                    } else {
-                        flags &= !flag::ALL_UPPER;
-                    }
-                }
-                if c & H == 0 {
-                    flags &= !flag::HEX;
-                }
+                and_c &= c;
+                or_rest |= c;
+                digits += usize::from(c & D != 0);
                 i += 1;
             } else if c & N != 0 {
-                match decode_at(text, i) {
-                    Some((ch, w)) if ch.is_alphabetic() => {
-                        flags &= !(flag::DIGITS | flag::HEX);
-                        flags |= flag::NON_ASCII | flag::HAS_ALPHA;
-                        letters += 1;
-                        if ch.is_uppercase() {
-                            if first {
-                                flags |= flag::UPPER_FIRST;
-                            } else {
-                                flags &= !flag::LOWER_REST;
-                            }
-                        } else {
-                            flags &= !flag::ALL_UPPER;
-                        }
+                match wide_class(text, i) {
+                    Some((c, w)) => {
+                        and_c &= c;
+                        or_rest |= c;
                         i += w;
                     }
-                    _ => break,
+                    None => break,
                 }
             } else {
                 break;
             }
-            first = false;
+            chars += 1;
         }
-        if letters == 0 {
-            flags &= !(flag::ALL_UPPER | flag::LOWER_REST);
+        sum.digits += digits;
+        sum.letters += chars - digits;
+        sum.max_token = sum.max_token.max(i - start);
+        or_c |= or_rest;
+        let mut flags = 0u16;
+        if and_c & D != 0 {
+            flags |= flag::DIGITS | flag::HAS_DIGIT;
+        } else if or_c & D != 0 {
+            flags |= flag::HAS_DIGIT;
+        } else {
+            flags |= flag::ALPHA;
         }
-        if flags & flag::UPPER_FIRST == 0 {
-            flags &= !flag::LOWER_REST;
+        let letters = or_c & (U | L | N) != 0 && and_c & D == 0;
+        if letters {
+            flags |= flag::HAS_ALPHA;
         }
-        out.push(Token {
-            start,
-            end: i,
-            flags,
-        });
+        if and_c & H != 0 {
+            flags |= flag::HEX;
+        }
+        if or_c & N != 0 {
+            flags |= flag::NON_ASCII;
+        }
+        if letters && or_c & L == 0 && or_c & U != 0 {
+            flags |= flag::ALL_UPPER;
+        }
+        if first_c & U != 0 {
+            flags |= flag::UPPER_FIRST;
+            if or_rest & U == 0 {
+                flags |= flag::LOWER_REST;
+            }
+        }
+        out.push(Token { start, end: i, flags });
     }
+    sum
 }
 
 /// Decodes the char starting at byte `i` (which must be a char boundary).

@@ -162,20 +162,21 @@ impl Scanner {
         }
         let mut w = first;
         for i in first..out.len() {
-            let mut f = out[i].clone();
-            if !self.reported(&f) || !sane(text, &f) {
+            let f = &out[i];
+            if !self.reported(f) || !sane(text, f) {
                 continue;
             }
-            if f.score < CONTEXT_SKIP {
-                f.score = self.enhance(text, hint, &f, None);
-            }
-            if f.score >= self.min_score {
-                out[w] = f;
+            let score = if f.score < CONTEXT_SKIP { self.enhance(text, hint, f, None) } else { f.score.min(1.0) };
+            if score >= self.min_score {
+                out.swap(w, i);
+                out[w].score = score;
                 w += 1;
             }
         }
         out.truncate(w);
-        resolve(out, first);
+        if out.len() - first > 1 {
+            resolve(out, first);
+        }
     }
 
     /// Scans one field and returns its findings sorted by start offset.
@@ -243,17 +244,18 @@ impl Scanner {
         let mut supported = false;
         if let Some(words) = words.filter(|w| !w.is_empty()) {
             let bytes = text.as_bytes();
-            let mut win = Vec::with_capacity(context::WORDS_BEFORE);
-            context::words_before(bytes, f.start, context::WORDS_BEFORE, &mut win);
-            let mut hit = words.find(&win, true).map(|(p, d)| (p, d, "before"));
+            let win = context::words_before(bytes, f.start, context::WORDS_BEFORE);
+            let mut hit = words.find(win.words(), true).map(|(p, d)| (p, d, "before"));
             if hit.is_none() {
-                context::words_after(bytes, f.end, context::WORDS_AFTER, &mut win);
-                hit = words.find(&win, false).map(|(p, d)| (p, d, "after"));
+                let win = context::words_after(bytes, f.end, context::WORDS_AFTER);
+                hit = words.find(win.words(), false).map(|(p, d)| (p, d, "after"));
             }
             if let Some((p, dist, side)) = hit {
                 // Nearer words weigh a little more, so that of two entities
-                // competing for one span the one with the nearest context wins.
-                let boost = context::CONTEXT_BOOST + 0.002 * (8usize.saturating_sub(dist)) as f32;
+                // competing for one span the one with the nearest context
+                // wins; words before a value count more than words after it.
+                let base = if side == "before" { context::CONTEXT_BOOST } else { context::CONTEXT_BOOST_AFTER };
+                let boost = base + 0.002 * (8usize.saturating_sub(dist)) as f32;
                 score += boost;
                 supported = true;
                 if let Some(t) = trace.as_deref_mut() {
@@ -266,10 +268,8 @@ impl Scanner {
                 }
             }
             if let Some(name) = hint.name {
-                let parts: Vec<&[u8]> = context::split_words(name.as_bytes()).collect();
-                let mut rev = parts.clone();
-                rev.reverse();
-                if let Some((p, _)) = words.find(&rev, true) {
+                let parts = context::words_before(name.as_bytes(), name.len(), 8);
+                if let Some((p, _)) = words.find(parts.words(), true) {
                     score += context::HINT_BOOST;
                     supported = true;
                     if let Some(t) = trace.as_deref_mut() {
@@ -324,7 +324,17 @@ pub(crate) fn resolve(out: &mut Vec<Finding>, first: usize) {
             .then(a.entity.cmp(&b.entity))
     });
     let n = tail.len();
-    let mut drop = vec![false; n];
+    if n < 2 {
+        return;
+    }
+    let mut small = [false; 32];
+    let mut big = Vec::new();
+    let drop: &mut [bool] = if n <= small.len() {
+        &mut small[..n]
+    } else {
+        big.resize(n, false);
+        &mut big
+    };
     let mut i = 0;
     while i < n {
         let mut j = i + 1;
@@ -337,6 +347,9 @@ pub(crate) fn resolve(out: &mut Vec<Finding>, first: usize) {
             resolve_cluster(&tail[i..j], &mut drop[i..j]);
         }
         i = j;
+    }
+    if !drop.iter().any(|&d| d) {
+        return;
     }
     let mut k = 0;
     out.retain(|_| {

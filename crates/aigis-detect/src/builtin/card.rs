@@ -48,7 +48,7 @@ pub(crate) fn issuer(d: &[u8]) -> Option<&'static str> {
 pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     let toks = cx.toks;
     let mut i = 0;
-    let mut digits: Vec<u8> = Vec::with_capacity(20);
+    let mut digits = [0u8; 20];
     while i < toks.len() {
         let t = toks[i];
         if !t.is(flag::DIGITS) || t.is(flag::CLAIMED) || t.len() > 19 {
@@ -64,17 +64,24 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         // Collect groups joined by one consistent separator.
-        digits.clear();
-        let mut ends: Vec<(usize, usize, usize)> = Vec::with_capacity(6); // (token, digits so far, end byte)
+        let mut nd = 0;
+        // (token, digits so far, end byte) after each group.
+        let mut ends = [(0usize, 0usize, 0usize); 8];
+        let mut ne = 0;
         let mut sep: Option<&[u8]> = None;
         let mut k = i;
         loop {
             let tk = toks[k];
-            digits.extend(cx.b(&tk).iter().map(|b| b - b'0'));
-            if digits.len() > 19 {
+            let tb = cx.b(&tk);
+            if nd + tb.len() > 19 || ne == ends.len() {
                 break;
             }
-            ends.push((k, digits.len(), tk.end));
+            for &b in tb {
+                digits[nd] = b - b'0';
+                nd += 1;
+            }
+            ends[ne] = (k, nd, tk.end);
+            ne += 1;
             let gap = cx.gap_after(k);
             let joins = matches!(gap, b" " | b"-") && sep.is_none_or(|s| s == gap);
             match toks.get(k + 1) {
@@ -86,7 +93,7 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             }
         }
         let mut matched = None;
-        for &(k_end, n, end) in ends.iter().rev() {
+        for &(k_end, n, end) in ends[..ne].iter().rev() {
             if !(12..=19).contains(&n) {
                 continue;
             }

@@ -18,6 +18,18 @@ const WORDS: f32 = 0.85;
 
 /// Month names and abbreviations (English, German, French, Spanish).
 fn month(w: &[u8]) -> Option<u8> {
+    if w.len() < 3 || w.len() > 10 {
+        return None;
+    }
+    let p = [w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase(), w[2].to_ascii_lowercase()];
+    if !matches!(
+        &p,
+        b"jan" | b"feb" | b"mar" | b"apr" | b"may" | b"jun" | b"jul" | b"aug" | b"sep" | b"oct" | b"nov" | b"dec"
+            | b"ene" | b"abr" | b"ago" | b"dic" | b"okt" | b"dez" | b"avr" | b"mai" | b"jui" | b"ao\xc3" | b"d\xc3\xa9"
+            | b"f\xc3\xa9" | b"m\xc3\xa4" | b"fev" | b"mae"
+    ) {
+        return None;
+    }
     let mut buf = [0u8; 32];
     let l = super::lower(w, &mut buf)?;
     let m = match l {

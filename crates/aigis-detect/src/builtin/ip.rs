@@ -72,9 +72,8 @@ fn ipv4(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize> {
     }
     let addr: Ipv4Addr = cx.text.get(s..e)?.parse().ok()?;
     let o = addr.octets();
-    let mut before = Vec::new();
-    context::words_before(cx.bytes, s, 3, &mut before);
-    if context::any_word(&before, VERSION_WORDS) {
+    let before = context::words_before(cx.bytes, s, 3);
+    if context::any_word(before.words(), VERSION_WORDS) {
         return Some(last + 1);
     }
     let well_known = addr.is_private() || addr.is_loopback() || addr.is_link_local() || o[0] == 100;

@@ -20,7 +20,7 @@ pub(crate) mod usid;
 
 use std::cell::RefCell;
 
-use crate::lex::{self, Token, flag};
+use crate::lex::{self, Token, flag, sep};
 use crate::{Basis, Entity, FieldHint, Finding, Recognizer};
 
 /// Every built-in recognizer family behind one [`Recognizer`]: e-mail, URL,
@@ -156,7 +156,7 @@ impl Builtin {
                     &mut own
                 }
             };
-            lex::tokenize(text, toks);
+            let sum = lex::tokenize(text, toks);
             let first = out.len();
             {
                 let cx = Cx {
@@ -169,9 +169,15 @@ impl Builtin {
                 // Families that span punctuation run first and claim their
                 // spans, so that tokens inside an e-mail address or URL are
                 // not read again as names, numbers or dates.
-                email::find(&cx, out);
-                url::find(&cx, out);
-                secret::find(&cx, out);
+                if sum.has(sep::AT) {
+                    email::find(&cx, out);
+                }
+                if sum.has(sep::COLON | sep::SLASH | sep::DOT) {
+                    url::find(&cx, out);
+                }
+                if text.len() >= 12 && (sum.has(sep::EQ | sep::COLON | sep::DASH) || sum.max_token >= 15) {
+                    secret::find(&cx, out);
+                }
             }
             if out.len() > first {
                 claim(toks, &out[first..]);
@@ -183,18 +189,40 @@ impl Builtin {
                 hint,
                 trace,
             };
-            card::find(&cx, out);
-            ssn::find(&cx, out);
-            iban::find(&cx, out);
-            ip::find(&cx, out);
-            crypto::find(&cx, out);
-            medical::find(&cx, out);
-            usid::find(&cx, out);
-            phone::find(&cx, out);
-            date::find(&cx, out);
-            address::find(&cx, out);
-            names::find(&cx, out);
-            prior::fill(&cx, out, first);
+            // Each family runs only if the field can hold its entity.
+            let d = sum.digits;
+            if d >= 12 {
+                card::find(&cx, out);
+            }
+            if d >= 9 {
+                ssn::find(&cx, out);
+            }
+            if d >= 2 && sum.letters >= 2 && sum.max_token >= 4 && text.len() >= 15 {
+                iban::find(&cx, out);
+            }
+            if (d >= 4 && sum.has(sep::DOT)) || sum.has(sep::COLON) {
+                ip::find(&cx, out);
+            }
+            if sum.max_token >= 14 {
+                crypto::find(&cx, out);
+            }
+            if d >= 7 && sum.letters >= 2 && sum.max_token >= 9 {
+                medical::find(&cx, out);
+            }
+            if d >= 6 {
+                usid::find(&cx, out);
+                phone::find(&cx, out);
+            }
+            if d >= 5 {
+                date::find(&cx, out);
+            }
+            if sum.letters >= 2 {
+                address::find(&cx, out);
+                names::find(&cx, out);
+            }
+            if hint.prior.is_some() {
+                prior::fill(&cx, out, first);
+            }
         });
     }
 }

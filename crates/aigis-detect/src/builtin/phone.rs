@@ -56,6 +56,15 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             i += 1;
             continue;
         }
+        if t.len() == 9 && super::usid::is_routing(cx, &t) {
+            i += 1;
+            continue;
+        }
+        // Not inside a longer group sequence (IBAN, card, id).
+        if i > 0 && toks[i - 1].is(flag::HAS_DIGIT) && matches!(cx.gap_before(i), b" " | b"-" | b".") {
+            i += 1;
+            continue;
+        }
         // Start: '+' or '(' or a boundary that is not inside another token.
         let mut start = t.start;
         let mut plus = false;
@@ -101,7 +110,9 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             ..Cand::default()
         };
         // Collect groups.
-        let mut ends: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(8); // (tok, n digits, ng, end byte)
+        // (token, digits so far, groups so far, end byte) after each group.
+        let mut ends = [(0usize, 0usize, 0usize, 0usize); 12];
+        let mut ne = 0;
         let mut k = i;
         let mut ok = true;
         loop {
@@ -124,7 +135,10 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
                 }
                 c.ng += 1;
             }
-            ends.push((k, c.n, c.ng, tk.end));
+            if let Some(slot) = ends.get_mut(ne) {
+                *slot = (k, c.n, c.ng, tk.end);
+                ne += 1;
+            }
             let gap = cx.gap_after(k);
             let Some(next) = toks.get(k + 1) else { break };
             if !next.is(flag::DIGITS) || next.is(flag::CLAIMED) || !phone_gap(gap) {
@@ -150,7 +164,7 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let mut matched = None;
-        for &(k_end, n, ng, end) in ends.iter().rev() {
+        for &(k_end, n, ng, end) in ends[..ne].iter().rev() {
             let after = cx.bytes.get(end..).unwrap_or(&[]);
             if after.first().is_some_and(|b| b.is_ascii_alphanumeric())
                 || (matches!(after.first(), Some(b'.' | b',' | b'/' | b'-' | b':')) && after.get(1).is_some_and(u8::is_ascii_digit))
@@ -222,7 +236,7 @@ fn validate(c: &Cand) -> Option<(f32, &'static str)> {
     if c.plus {
         return international(d, c).map(|p| (INTL, p));
     }
-    if d.len() >= 4 && d[0] == 0 && d[1] == 0 {
+    if d.len() >= 10 && d[0] == 0 && d[1] == 0 && (3..=5).contains(&g[0]) {
         let rest = &d[2..];
         // 001-555-555-5555 style: treat like '+'.
         return international(rest, c).map(|p| (INTL, p));

@@ -10,9 +10,8 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
-
 use super::Cx;
+use crate::lex::Token;
 use crate::validate::entropy;
 use crate::{Entity, Finding};
 
@@ -36,7 +35,9 @@ pub struct SecretMatch {
 /// overlap; offsets are UTF-8 byte offsets on char boundaries.
 pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
     let mut v = Vec::new();
-    scan(text.as_bytes(), &mut |kind, start, end, score| {
+    let mut toks = Vec::new();
+    crate::lex::tokenize(text, &mut toks);
+    scan(text.as_bytes(), &toks, &mut |kind, start, end, score| {
         v.push(SecretMatch { kind, start, end, score });
     });
     v.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
@@ -50,30 +51,23 @@ pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
     out
 }
 
-const PREFIXES: &[&str] = &[
-    "-----BEGIN ",
-    "AKIA",
-    "ASIA",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "xoxb-",
-    "xoxp-",
-    "xoxa-",
-    "xoxs-",
-    "xoxr-",
-    "xoxe-",
-    "sk_live_",
-    "rk_live_",
-    "sk_test_",
-    "AIza",
-    "eyJ",
-];
+static BEGIN: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new(b"-----BEGIN "));
 
-static PREFIX_AC: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| AhoCorasick::new(PREFIXES).ok());
+/// The secret prefix starting at `s`, if any.
+fn prefix_at(bytes: &[u8], s: usize) -> Option<&'static str> {
+    let rest = bytes.get(s..)?;
+    let p = match rest.first()? {
+        b'A' => ["AKIA", "ASIA", "AIza"].into_iter().find(|p| rest.starts_with(p.as_bytes()))?,
+        b'e' => rest.starts_with(b"eyJ").then_some("eyJ")?,
+        b'g' => ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"].into_iter().find(|p| rest.starts_with(p.as_bytes()))?,
+        b'x' => {
+            (rest.len() > 5 && rest.starts_with(b"xox") && rest[4] == b'-' && b"bpasre".contains(&rest[3])).then_some("xox")?
+        }
+        b's' | b'r' => ["sk_live_", "rk_live_", "sk_test_"].into_iter().find(|p| rest.starts_with(p.as_bytes()))?,
+        _ => return None,
+    };
+    Some(p)
+}
 
 /// Keys whose values are secrets when assigned.
 const KEYS: &[&[u8]] = &[
@@ -103,50 +97,64 @@ fn run_end(bytes: &[u8], from: usize, ok: impl Fn(u8) -> bool, max: usize) -> us
     e
 }
 
-/// Runs every secret rule over `bytes`, calling `hit(kind, start, end, score)`.
-pub(crate) fn scan(bytes: &[u8], hit: &mut dyn FnMut(&'static str, usize, usize, f32)) {
-    if let Some(ac) = PREFIX_AC.as_ref() {
-        let mut last_end = 0;
-        for m in ac.find_iter(bytes) {
-            let s = m.start();
-            if s < last_end {
-                continue;
-            }
-            let glued = s > 0 && word(bytes[s - 1]) && !bytes[..s].ends_with(b"-");
-            let p = PREFIXES.get(m.pattern().as_usize()).copied().unwrap_or("");
-            let found = match p {
-                "-----BEGIN " => private_key(bytes, s),
-                "AKIA" | "ASIA" if !glued => {
-                    let e = run_end(bytes, s, |b| b.is_ascii_uppercase() || b.is_ascii_digit(), 21);
-                    (e - s == 20 && !bytes.get(e).is_some_and(|&b| word(b))).then_some((e, "aws_access_key", 0.95))
-                }
-                "eyJ" if !glued => jwt(bytes, s),
-                "AIza" if !glued => {
-                    let e = run_end(bytes, s, |b| word(b), 40);
-                    (e - s == 39).then_some((e, "google_api_key", 0.9))
-                }
-                _ if p.starts_with("gh") && !glued => {
-                    let e = run_end(bytes, s, |b| b.is_ascii_alphanumeric() || b == b'_', 255);
-                    let body = e - s - p.len();
-                    let ok = if p == "github_pat_" { body >= 40 } else { body == 36 };
-                    ok.then_some((e, "github_token", 0.95))
-                }
-                _ if p.starts_with("xox") && !glued => {
-                    let e = run_end(bytes, s, |b| b.is_ascii_alphanumeric() || b == b'-', 255);
-                    (e - s >= 15 && bytes[s..e].iter().filter(|b| b.is_ascii_digit()).count() >= 4)
-                        .then_some((e, "slack_token", 0.9))
-                }
-                _ if !glued => {
-                    let e = run_end(bytes, s, |b| b.is_ascii_alphanumeric(), 255);
-                    let live = p.contains("live");
-                    (e - s - p.len() >= 20).then_some((e, "stripe_key", if live { 0.95 } else { 0.7 }))
-                }
-                _ => None,
-            };
-            if let Some((e, kind, score)) = found {
+/// Runs every secret rule over `bytes` (whose tokens are `toks`), calling
+/// `hit(kind, start, end, score)`.
+pub(crate) fn scan(bytes: &[u8], toks: &[Token], hit: &mut dyn FnMut(&'static str, usize, usize, f32)) {
+    // Every prefix-shaped secret is at least 15 bytes long, every
+    // assignment at least 12 (key, '=', eight-byte value).
+    if bytes.len() < 12 {
+        return;
+    }
+    let mut last_end = 0;
+    if bytes.len() >= 30 {
+        for s in BEGIN.find_iter(bytes) {
+            if let Some((e, kind, score)) = private_key(bytes, s) {
                 last_end = e;
                 hit(kind, s, e, score);
             }
+        }
+    }
+    for t in toks {
+        let s = t.start;
+        if s < last_end || t.len() < 3 {
+            continue;
+        }
+        let Some(p) = prefix_at(bytes, s) else {
+            continue;
+        };
+        let glued = s > 0 && word(bytes[s - 1]);
+        if glued {
+            continue;
+        }
+        let found = match p {
+            "AKIA" | "ASIA" => {
+                let e = run_end(bytes, s, |b| b.is_ascii_uppercase() || b.is_ascii_digit(), 21);
+                (e - s == 20 && !bytes.get(e).is_some_and(|&b| word(b))).then_some((e, "aws_access_key", 0.95))
+            }
+            "eyJ" => jwt(bytes, s),
+            "AIza" => {
+                let e = run_end(bytes, s, word, 40);
+                (e - s == 39).then_some((e, "google_api_key", 0.9))
+            }
+            "xox" => {
+                let e = run_end(bytes, s, |b| b.is_ascii_alphanumeric() || b == b'-', 255);
+                (e - s >= 15 && bytes[s..e].iter().filter(|b| b.is_ascii_digit()).count() >= 4).then_some((e, "slack_token", 0.9))
+            }
+            _ if p.starts_with("gh") => {
+                let e = run_end(bytes, s, |b| b.is_ascii_alphanumeric() || b == b'_', 255);
+                let body = e - s - p.len();
+                let ok = if p == "github_pat_" { body >= 40 } else { body == 36 };
+                ok.then_some((e, "github_token", 0.95))
+            }
+            _ => {
+                let e = run_end(bytes, s, |b| b.is_ascii_alphanumeric() || b == b'_', 255);
+                let live = p.contains("live");
+                (e - s - p.len() >= 20).then_some((e, "stripe_key", if live { 0.95 } else { 0.7 }))
+            }
+        };
+        if let Some((e, kind, score)) = found {
+            last_end = e;
+            hit(kind, s, e, score);
         }
     }
     assignments(bytes, hit);
@@ -216,7 +224,7 @@ fn assignments(bytes: &[u8], hit: &mut dyn FnMut(&'static str, usize, usize, f32
             k -= 1;
         }
         let key = &bytes[k..key_end];
-        if key.len() < 3 || !key_matches(key) {
+        if key.len() < 3 || !key_tail(key) || !key_matches(key) {
             continue;
         }
         // Value.
@@ -243,6 +251,16 @@ fn assignments(bytes: &[u8], hit: &mut dyn FnMut(&'static str, usize, usize, f32
             hit("assignment", v, e, score);
         }
     }
+}
+
+/// Cheap filter on the key's last three letters before the full check.
+fn key_tail(key: &[u8]) -> bool {
+    let n = key.len();
+    let t = [key[n - 3].to_ascii_lowercase(), key[n - 2].to_ascii_lowercase(), key[n - 1].to_ascii_lowercase()];
+    matches!(
+        &t,
+        b"ord" | b"swd" | b"pwd" | b"ass" | b"ase" | b"ret" | b"ken" | b"key" | b"uth" | b"als" | b"ial" | b"rer"
+    )
 }
 
 fn key_matches(key: &[u8]) -> bool {
@@ -308,7 +326,7 @@ fn recognizer(kind: &str) -> &'static str {
 }
 
 pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
-    scan(cx.bytes, &mut |kind, s, e, score| {
+    scan(cx.bytes, cx.toks, &mut |kind, s, e, score| {
         let s = crate::lex::floor_boundary(cx.text, s);
         let e = crate::lex::ceil_boundary(cx.text, e);
         cx.emit(out, Entity::SECRET, s, e, score, recognizer(kind), || {

@@ -38,8 +38,8 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
                 i += 1;
                 continue;
             }
-            let all = [cx.b(&t), cx.b(g), cx.b(s)].concat();
-            for (o, b) in d.iter_mut().zip(&all) {
+            let all = cx.b(&t).iter().chain(cx.b(g)).chain(cx.b(s));
+            for (o, b) in d.iter_mut().zip(all) {
                 *o = b - b'0';
             }
             (s.end, Some(gap[0]), i + 3)

@@ -15,6 +15,9 @@ const BARE_TLDS: &[&[u8]] = &[
     b"mx", b"ar", b"cat", b"gal",
 ];
 
+static SCHEME_SEP: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"://"));
+
 #[inline]
 fn url_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b)
@@ -29,7 +32,7 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     let bytes = cx.bytes;
     let mut last_end = 0;
     // scheme://
-    for p in memchr::memmem::find_iter(bytes, b"://") {
+    for p in SCHEME_SEP.find_iter(bytes) {
         if p < last_end {
             continue;
         }

@@ -8,7 +8,7 @@
 use super::Cx;
 use crate::context;
 use crate::lex::flag;
-use crate::validate::{aba, digits};
+use crate::validate::aba;
 use crate::{Entity, Finding};
 
 const LOW: f32 = 0.2;
@@ -53,12 +53,7 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
         let rest_digits = b[letters..].iter().all(u8::is_ascii_digit);
         if t.is(flag::DIGITS) {
-            let d = digits(cx.s(&t));
-            let routing = n == 9 && aba(&d) && {
-                let mut w = Vec::new();
-                context::words_before(cx.bytes, t.start, 2, &mut w);
-                context::any_word(&w, ROUTING_WORDS)
-            };
+            let routing = n == 9 && is_routing(cx, &t);
             if routing {
                 i += 1;
                 continue;
@@ -90,6 +85,19 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         }
         i += 1;
     }
+}
+
+/// A nine-digit ABA-valid number right after "routing", "aba", ...
+pub(crate) fn is_routing(cx: &Cx<'_>, t: &crate::lex::Token) -> bool {
+    let b = cx.b(t);
+    if b.len() != 9 || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut d = [0u8; 9];
+    for (o, x) in d.iter_mut().zip(b) {
+        *o = x - b'0';
+    }
+    aba(&d) && context::any_word(context::words_before(cx.bytes, t.start, 2).words(), ROUTING_WORDS)
 }
 
 fn emit(cx: &Cx<'_>, out: &mut Vec<Finding>, e: Entity, t: &crate::lex::Token, score: f32, how: &'static str) {
