@@ -1,5 +1,9 @@
 //! End-to-end tests through the `aigis` binary: one test binary, one module
 //! per topic.
 
+mod scan_accuracy;
+mod scan_bad_input;
+mod scan_inputs;
+mod scan_output;
 mod util;
 mod version;
