@@ -107,9 +107,10 @@ pub enum ReadError {
         /// The Parquet or Arrow error.
         detail: String,
     },
-    /// Parquet from standard input is spooled to a temporary file first,
-    /// because the format is read from its footer; that spooling failed.
-    #[error("{source_name}: cannot spool Parquet from stdin to a temporary file: {io}")]
+    /// Parquet from standard input or memory is spooled to a temporary
+    /// file first, because the format is read from its footer; that
+    /// spooling failed.
+    #[error("{source_name}: cannot spool Parquet to a temporary file: {io}")]
     Spool {
         /// The input (`-`).
         source_name: String,

@@ -4,7 +4,8 @@
 //! groups are read one at a time, a few thousand rows per step, and only
 //! the string columns are decoded.
 //!
-//! Parquet is read from its footer, so standard input is first spooled to
+//! Parquet is read from its footer, so standard input (and an in-memory
+//! source) is first spooled to
 //! an anonymous temporary file (bounded memory, unbounded disk).
 
 use std::fs::File;
@@ -241,7 +242,8 @@ impl ParquetReader {
         let name = source.name();
         let file = match source {
             Source::Path(p) => File::open(p).map_err(|e| ReadError::io(&name, e))?,
-            Source::Stdin => spool_stdin(&name)?,
+            Source::Stdin => spool(&name, &mut io::stdin().lock())?,
+            Source::Memory { bytes, .. } => spool(&name, &mut &bytes[..])?,
         };
         let bad = |where_: &str, e: &dyn std::fmt::Display| ReadError::Parquet {
             source_name: name.clone(),
@@ -391,15 +393,16 @@ impl FormatReader for ParquetReader {
     }
 }
 
-/// Copies standard input to an anonymous temporary file.
-fn spool_stdin(name: &str) -> Result<File, ReadError> {
+/// Copies a stream (standard input, bytes in memory) to an anonymous
+/// temporary file, which Parquet's footer-first reading needs.
+fn spool(name: &str, from: &mut impl io::Read) -> Result<File, ReadError> {
     use std::io::Seek;
-    let spool = |e| ReadError::Spool {
+    let fail = |e| ReadError::Spool {
         source_name: name.to_owned(),
         io: e,
     };
-    let mut file = tempfile::tempfile().map_err(spool)?;
-    io::copy(&mut io::stdin().lock(), &mut file).map_err(spool)?;
-    file.rewind().map_err(spool)?;
+    let mut file = tempfile::tempfile().map_err(fail)?;
+    io::copy(from, &mut file).map_err(fail)?;
+    file.rewind().map_err(fail)?;
     Ok(file)
 }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::{InputFormat, ReadError};
 
@@ -13,13 +14,22 @@ pub(crate) const READ_BUFFER: usize = 64 * 1024;
 /// How many leading bytes are looked at to tell text from binary.
 const BINARY_SNIFF: usize = 8 * 1024;
 
-/// A byte stream to read records from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A byte stream to read records from. `Debug` never shows the content
+/// of an in-memory source.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub enum Source {
     /// Standard input (given as `-`).
     Stdin,
     /// A file.
     Path(PathBuf),
+    /// Bytes already in memory (a request body, a fuzzer's input), with a
+    /// name for messages.
+    Memory {
+        /// The name used in findings and messages.
+        name: String,
+        /// The content.
+        bytes: Arc<[u8]>,
+    },
 }
 
 impl Source {
@@ -37,14 +47,29 @@ impl Source {
         match self {
             Source::Stdin => "-".to_owned(),
             Source::Path(p) => p.display().to_string(),
+            Source::Memory { name, .. } => name.clone(),
         }
     }
 
     /// The file, if this is one.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Source::Stdin => None,
             Source::Path(p) => Some(p),
+            Source::Stdin | Source::Memory { .. } => None,
+        }
+    }
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Stdin => f.write_str("Stdin"),
+            Source::Path(p) => f.debug_tuple("Path").field(p).finish(),
+            Source::Memory { name, bytes } => f
+                .debug_struct("Memory")
+                .field("name", name)
+                .field("len", &bytes.len())
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -54,6 +79,7 @@ impl fmt::Display for Source {
         match self {
             Source::Stdin => f.write_str("-"),
             Source::Path(p) => write!(f, "{}", p.display()),
+            Source::Memory { name, .. } => f.write_str(name),
         }
     }
 }
@@ -79,8 +105,8 @@ impl Input {
     pub fn named(arg: &Path, format: Option<InputFormat>) -> Input {
         let source = Source::from_arg(arg);
         let format = format.unwrap_or_else(|| match &source {
-            Source::Stdin => InputFormat::Text,
             Source::Path(p) => InputFormat::from_path(p),
+            Source::Stdin | Source::Memory { .. } => InputFormat::Text,
         });
         let size = source
             .path()
@@ -88,6 +114,21 @@ impl Input {
             .map(|m| m.len());
         Input {
             source,
+            format,
+            size,
+            discovered: false,
+        }
+    }
+
+    /// An input of bytes in memory, read as `format`.
+    pub fn memory(name: &str, bytes: impl Into<Arc<[u8]>>, format: InputFormat) -> Input {
+        let bytes = bytes.into();
+        let size = Some(bytes.len() as u64);
+        Input {
+            source: Source::Memory {
+                name: name.to_owned(),
+                bytes,
+            },
             format,
             size,
             discovered: false,
@@ -104,8 +145,19 @@ pub(crate) fn open_stream(source: &Source) -> Result<ByteStream, ReadError> {
     let inner: Box<dyn Read + Send> = match source {
         Source::Stdin => Box::new(io::stdin()),
         Source::Path(p) => Box::new(File::open(p).map_err(|e| ReadError::io(&name, e))?),
+        Source::Memory { bytes, .. } => Box::new(io::Cursor::new(SharedBytes(bytes.clone()))),
     };
     Ok(Box::new(BufReader::with_capacity(READ_BUFFER, inner)))
+}
+
+/// Cheaply cloned bytes that can back a cursor.
+#[derive(Debug, Clone)]
+pub(crate) struct SharedBytes(pub(crate) Arc<[u8]>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// Fails with [`ReadError::Binary`] when the first bytes of `stream`
