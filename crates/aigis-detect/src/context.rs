@@ -49,7 +49,7 @@ pub(crate) fn builtin_words() -> Vec<(Entity, &'static [&'static str])> {
             Entity::PHONE_NUMBER,
             &[
                 "phone", "telephone", "tel", "mobile", "cell", "cellphone", "call", "caller", "text",
-                "sms", "fax", "number", "contact", "reach", "reachable", "whatsapp", "landline",
+                "sms", "fax", "reach", "reachable", "whatsapp", "landline", "phone number",
                 "dial", "ring", "hotline", "handy", "telefon", "telefono", "portable", "msisdn",
             ],
         ),

@@ -36,6 +36,7 @@ mod context;
 mod entity;
 mod explain;
 mod finding;
+mod gazetteer;
 mod lex;
 mod recognizer;
 mod scanner;

@@ -205,7 +205,8 @@ impl Scanner {
             }
             let basis = self.recognizers.get(ri).and_then(|r| r.explain(text, hint, f));
             let mut ex = Explanation::new(f, basis);
-            let score = self.enhance(text, hint, f, Some(&mut ex));
+            // Same rule as the scan path: high scores skip context.
+            let score = if f.score < CONTEXT_SKIP { self.enhance(text, hint, f, Some(&mut ex)) } else { f.score.min(1.0) };
             ex.final_score = score;
             if score >= self.min_score {
                 let mut f = f.clone();
@@ -367,6 +368,9 @@ fn better(a: &Finding, b: &Finding) -> bool {
         .is_gt()
 }
 
+/// How much lower a containing finding may score and still win.
+const CONTAIN_MARGIN: f32 = 0.2;
+
 fn resolve_cluster(c: &[Finding], drop: &mut [bool]) {
     let mut order: Vec<usize> = (0..c.len()).collect();
     order.sort_by(|&x, &y| {
@@ -381,8 +385,18 @@ fn resolve_cluster(c: &[Finding], drop: &mut [bool]) {
     // Accepted spans keyed by start; each new candidate checks its
     // neighbours only, so large clusters stay O(n log n).
     let mut accepted: BTreeMap<usize, usize> = BTreeMap::new();
-    for idx in order {
+    for (rank, &idx) in order.iter().enumerate() {
         let f = &c[idx];
+        // A longer finding that contains this one and scores nearly as
+        // well (a street address containing a city) takes precedence.
+        let contained = order[rank + 1..].iter().any(|&o| {
+            let g = &c[o];
+            !drop[o] && g.start <= f.start && g.end >= f.end && g.end - g.start > f.end - f.start && g.score >= f.score - CONTAIN_MARGIN
+        });
+        if contained {
+            drop[idx] = true;
+            continue;
+        }
         let before = accepted.range(..f.end).next_back();
         let overlaps = before.is_some_and(|(_, &end)| end > f.start);
         if overlaps {

@@ -33,8 +33,9 @@ pub struct Builtin {
 }
 
 impl Builtin {
-    /// All built-in families.
+    /// All built-in families. Loads the gazetteers (once per process).
     pub fn new() -> Builtin {
+        crate::gazetteer::warm();
         Builtin::default()
     }
 }

@@ -302,7 +302,6 @@ fn nanp(nsn: &[u8]) -> bool {
         && (2..=9).contains(&nsn[0])
         && (2..=9).contains(&nsn[3])
         && !(nsn[1] == 1 && nsn[2] == 1)
-        && !(nsn[4] == 1 && nsn[5] == 1)
         && !(nsn[0] == 5 && nsn[1] == 5 && nsn[2] == 5 && nsn[3] == 0 && nsn[4] == 1)
 }
 
