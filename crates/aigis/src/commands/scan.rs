@@ -116,10 +116,9 @@ pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Outcom
     let settings = ScanSettings::resolve(global, args)?;
     let scanner = build_scanner(&settings, args)?;
     let found = aigis_table::discover(&args.paths, &settings.walk)?;
-    if let Some(first) = found.errors.into_iter().next() {
-        if !args.skip_bad {
-            return Err(anyhow::Error::new(first));
-        }
+    let mut walk_errors = found.errors;
+    if !args.skip_bad && !walk_errors.is_empty() {
+        return Err(anyhow::Error::new(walk_errors.swap_remove(0)));
     }
     let inputs = found.inputs;
     if inputs
@@ -149,13 +148,19 @@ pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Outcom
         explain: args.explain,
         renderer: &renderer,
     };
-    let tally = match scan::run(&job, &mut printer) {
+    let mut tally = match scan::run(&job, &mut printer) {
         Ok(t) => t,
         Err(e) => {
             printer.abort(&scan::Tally::default(), &e);
             return Err(e);
         }
     };
+    tally
+        .skipped_inputs
+        .extend(walk_errors.into_iter().map(|e| scan::SkippedInput {
+            source: String::new(),
+            reason: e.to_string(),
+        }));
     let info = SummaryInfo {
         min_score: scanner.min_score(),
     };

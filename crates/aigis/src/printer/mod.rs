@@ -215,7 +215,11 @@ impl Printer {
     /// Warnings about skipped inputs, records and replaced bytes.
     fn warnings(&self, tally: &Tally) {
         for s in &tally.skipped_inputs {
-            eprintln!("warning: skipped {}: {}", s.source, s.reason);
+            if s.source.is_empty() {
+                eprintln!("warning: skipped {}", s.reason);
+            } else {
+                eprintln!("warning: skipped {}: {}", s.source, s.reason);
+            }
         }
         for s in &tally.skipped_records {
             eprintln!("warning: {}: skipped {} bad record(s)", s.source, s.count);

@@ -9,4 +9,4 @@ mod tally;
 
 pub(crate) use driver::{ScanJob, run};
 pub(crate) use hit::Hit;
-pub(crate) use tally::Tally;
+pub(crate) use tally::{SkippedInput, Tally};

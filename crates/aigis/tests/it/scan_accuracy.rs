@@ -28,9 +28,9 @@ fn python(args: &[&str], dir: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn write_jsonl(path: &Path, lines: &[Value]) {
+fn write_jsonl(dir: &TestDir, name: &str, lines: &[Value]) {
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    std::fs::write(path, text).unwrap();
+    dir.write(name, text);
 }
 
 fn score(dir: &Path, args: &[&str]) -> Value {
@@ -81,7 +81,7 @@ fn dev_text_slice_meets_the_bar() {
     let preds = predictions(&found, |f| {
         (f["field"] == "$.text").then(|| ids[f["record"].as_u64().unwrap() as usize - 1].clone())
     });
-    write_jsonl(&t.path().join("pred.jsonl"), &preds);
+    write_jsonl(&t, "pred.jsonl", &preds);
     let res = score(t.path(), &["--gold", "text.jsonl", "--pred", "pred.jsonl"]);
     let f1 = res["micro"]["overlap"]["f1"].as_f64().unwrap();
     let leak = res["leak"]["leak_rate_chars"].as_f64().unwrap();
@@ -116,7 +116,7 @@ fn dev_table_slice_meets_the_bar_and_classifies_columns() {
             f["field"].as_str()?
         ))
     });
-    write_jsonl(&t.path().join("cells.jsonl"), &preds);
+    write_jsonl(&t, "cells.jsonl", &preds);
     let limit = TABLE_ROWS.to_string();
     let res = score(
         t.path(),

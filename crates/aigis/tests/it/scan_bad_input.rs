@@ -147,6 +147,10 @@ fn missing_path_and_bad_options_are_usage_errors() {
     let t = TestDir::new();
     let err = fails(&t, &["nope.csv"]);
     assert!(err.contains("nope.csv"), "{err}");
+    t.write("ok.txt", "ada@example.com\n");
+    let (code, found, stderr) = scan_json(t.path(), &["--skip-bad", "nope.csv", "ok.txt"]);
+    assert_eq!((code, found.len()), (0, 1));
+    assert!(stderr.contains("warning: skipped nope.csv"), "{stderr}");
     t.write("a.txt", "x\n");
     fails(&t, &["--min-score", "1.5", "a.txt"]);
     fails(&t, &["--fail-on", "not an entity", "a.txt"]);
