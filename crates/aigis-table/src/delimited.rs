@@ -89,17 +89,11 @@ impl<R: Read> Guard<R> {
                     }
                     None => break,
                 },
-                Quoting::StartField => {
-                    self.state = if b == b'"' {
-                        Quoting::InQuoted
-                    } else if b == d || b == b'\n' || b == b'\r' {
-                        Quoting::StartField
-                    } else {
-                        Quoting::InField
-                    };
-                    i += 1;
-                }
-                Quoting::QuoteInQuoted => {
+                // At the start of a field a quote opens a quoted field;
+                // right after a quote inside one, a second quote is an
+                // escaped quote and keeps it open. Either way a delimiter or
+                // line end starts a new field and anything else is data.
+                Quoting::StartField | Quoting::QuoteInQuoted => {
                     self.state = if b == b'"' {
                         Quoting::InQuoted
                     } else if b == d || b == b'\n' || b == b'\r' {

@@ -23,6 +23,10 @@ use crate::printer::{Printer, Renderer};
 /// Batches that may wait between the reader thread and the scanners.
 const CHANNEL_DEPTH: usize = 2;
 
+/// The warm-up sample of a table also ends once it holds this many bytes
+/// of values, so wide or huge rows cannot make it large.
+const WARMUP_MAX_BYTES: usize = 16 * 1024 * 1024;
+
 /// What a scan run needs besides the printer.
 pub(crate) struct ScanJob<'a> {
     /// The configured scanner.
@@ -232,6 +236,7 @@ struct SourceState {
     /// Batches held back until the warm-up sample is complete.
     warmup: Vec<Batch>,
     warm_rows: usize,
+    warm_bytes: usize,
     priors: Option<Arc<Vec<Option<ColumnPrior>>>>,
     profile: Option<TableProfile>,
 }
@@ -246,6 +251,7 @@ impl SourceState {
             columns,
             warmup: Vec::new(),
             warm_rows: 0,
+            warm_bytes: 0,
             priors: None,
         }
     }
@@ -262,8 +268,9 @@ impl SourceState {
     ) -> anyhow::Result<Vec<Batch>> {
         if self.table && self.priors.is_none() {
             self.warm_rows += batch.len();
+            self.warm_bytes += batch.value_bytes();
             self.warmup.push(batch);
-            if self.warm_rows < PRIOR_WARMUP_ROWS {
+            if self.warm_rows < PRIOR_WARMUP_ROWS && self.warm_bytes < WARMUP_MAX_BYTES {
                 return Ok(Vec::new());
             }
             return self.end_warmup(job, pool, printer, tally);

@@ -74,3 +74,26 @@ impl<'a> CharOffsets<'a> {
         self.base.byte_base + at as u64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use aigis_table::{Batch, Input, InputFormat, ReadOptions};
+
+    use super::*;
+
+    #[test]
+    fn char_offsets_count_code_points_forward_and_back() {
+        let input = Input::memory("m", b"a\xc3\xa9\xe2\x82\xacb\n".to_vec(), InputFormat::Text);
+        let mut reader = aigis_table::open(&input, &ReadOptions::default()).unwrap();
+        let mut batch = Batch::new();
+        assert!(reader.next_batch(&mut batch).unwrap());
+        let record = batch.record(0).unwrap();
+        let field = record.fields().next().unwrap();
+        let mut c = CharOffsets::new(&field);
+        assert_eq!(c.at(0), 0);
+        assert_eq!(c.at(3), 2); // after "aé"
+        assert_eq!(c.at(7), 4); // end
+        assert_eq!(c.at(1), 1); // going back restarts
+        assert_eq!(c.byte(6), 6);
+    }
+}
