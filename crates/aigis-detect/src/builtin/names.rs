@@ -151,6 +151,11 @@ fn build_run(cx: &Cx<'_>, i: usize) -> ([Group; MAX_GROUPS], usize, usize) {
         if !capitalized(&t) {
             break;
         }
+        // A single letter is an initial only before ". " or " " ("J. Smith");
+        // "S.A." is a legal form, not an initial.
+        if t.len() == 1 && !matches!(cx.gap_after(k), b". " | b" ") {
+            break;
+        }
         // One group: parts joined by '-' or an apostrophe after one letter.
         let mut g = Group {
             first_tok: k,
@@ -261,8 +266,12 @@ fn judge(cx: &Cx<'_>, groups: &[Group], titled: bool, at_sentence_start: bool, o
     // trailing ones.
     let mut a = 0;
     let mut b = groups.len();
-    while a < b && groups[a].common_only && !groups[a].initial {
+    // Leading ordinary words go only while a less ordinary one follows.
+    while a + 1 < b && groups[a].common_only && !groups[a].initial && groups[a + 1..b].iter().any(|g| !g.common_only) {
         a += 1;
+    }
+    if b - a == 1 && groups[a].common_only && groups[a].cls & class::LAST == 0 && !titled {
+        return;
     }
     while b > a && groups[b - 1].common_only && groups[b - 1].cls & class::LAST == 0 {
         b -= 1;
@@ -286,7 +295,6 @@ fn judge(cx: &Cx<'_>, groups: &[Group], titled: bool, at_sentence_start: bool, o
     let first_is_first = g[0].cls & class::FIRST != 0;
     let last_is_last = g[k - 1].cls & class::LAST != 0;
     let any_name = g.iter().any(|x| name_bits(x) != 0);
-    let named = g.iter().filter(|x| name_bits(x) != 0).count();
     let unknown = g.iter().filter(|x| x.cls == 0 && !x.initial).count();
 
     // Place evidence.
@@ -311,13 +319,15 @@ fn judge(cx: &Cx<'_>, groups: &[Group], titled: bool, at_sentence_start: bool, o
             emit_location(cx, out, start, end, 0.7, "multi-word gazetteer place");
             return;
         }
+        let strong = g.iter().filter(|x| x.cls & class::FIRST != 0 || (x.cls & class::LAST != 0 && x.cls & class::COMMON == 0)).count();
+        let plain = g.iter().filter(|x| x.common_only && x.cls & class::LAST == 0).count();
         let score = if first_is_first && last_is_last {
             0.9
-        } else if (first_is_first || last_is_last) && unknown + named == k {
+        } else if strong >= 1 && plain == 0 {
             0.8
-        } else if any_name && unknown + named == k {
-            0.7
-        } else if any_name {
+        } else if strong >= 1 {
+            0.6
+        } else if unknown >= 1 && plain == 0 && any_name {
             0.55
         } else if unknown == k && !at_sentence_start && !trimmed_lead {
             0.45
@@ -332,6 +342,10 @@ fn judge(cx: &Cx<'_>, groups: &[Group], titled: bool, at_sentence_start: bool, o
     // One word.
     let c = g[0].cls;
     let common = c & class::COMMON != 0;
+    let word = cx.b(&cx.toks[g[0].first_tok]);
+    if g[0].initial || word.len() < 3 || is_calendar_word(word) || glued(cx, start, end) {
+        return;
+    }
     if c & class::PLACE != 0 && c & (class::FIRST | class::LAST) == 0 {
         let score = if common { 0.35 } else { 0.55 };
         emit_location(cx, out, start, end, score, "gazetteer place");
@@ -342,12 +356,69 @@ fn judge(cx: &Cx<'_>, groups: &[Group], titled: bool, at_sentence_start: bool, o
         return;
     }
     if c & (class::FIRST | class::LAST) != 0 {
-        let start_penalty = if at_sentence_start && !trimmed_lead { 0.05 } else { 0.0 };
-        let score = if common { 0.3 } else { 0.45 } - start_penalty;
-        emit_person(cx, out, start, end, score, "single gazetteer name (needs context)");
+        let cue = person_cue(cx, g[0].first_tok);
+        let strong = c & class::FIRST != 0 && !common || c & class::LAST != 0 && !common;
+        let score = if cue {
+            0.7
+        } else if strong && !at_sentence_start && c & class::PLACE == 0 && c & class::FIRST != 0 {
+            0.55
+        } else if strong {
+            0.4
+        } else {
+            // An ordinary word that is also a surname ("Driver", "Wire")
+            // needs a title or a cue right before it.
+            0.1
+        };
+        emit_person(cx, out, start, end, score, if cue { "single name after a person cue" } else { "single gazetteer name" });
         if c & class::PLACE != 0 {
-            emit_location(cx, out, start, end, score - 0.05, "gazetteer place that is also a name");
+            emit_location(cx, out, start, end, 0.4, "gazetteer place that is also a name");
         }
+    }
+}
+
+/// Month and weekday names and abbreviations, which are also first names.
+fn is_calendar_word(w: &[u8]) -> bool {
+    eq_any(
+        w,
+        &[
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+            "january", "february", "march", "april", "june", "july", "august", "september", "october",
+            "november", "december", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday",
+            "wednesday", "thursday", "friday", "saturday", "sunday",
+        ],
+    )
+}
+
+/// Glued to digits, slashes or colons (`20/Jan/2024`, `x:Smith`).
+fn glued(cx: &Cx<'_>, start: usize, end: usize) -> bool {
+    let bad = |b: u8| b.is_ascii_digit() || b == b'/' || b == b':' || b == b'_' || b == b'=' || b == b'@';
+    cx.byte_before(start).is_some_and(bad) || cx.byte_at(end).is_some_and(|b| bad(b) && b != b':')
+}
+
+/// Words that, right before a lone name, say it is a person: greetings,
+/// roles, "it's", "for", "by".
+const CUES: &[&str] = &[
+    "dear", "hi", "hello", "hey", "thanks", "thank", "thx", "cheers", "cardholder", "holder",
+    "customer", "patient", "client", "employee", "applicant", "beneficiary", "caller", "agent",
+    "for", "by", "its", "it's", "im", "i'm", "name", "named", "called", "signed", "contact",
+    "attention", "attn", "user", "member", "tenant", "owner", "payee", "recipient", "colleague",
+    "manager", "nurse", "physician", "with", "to", "cc", "from", "ask", "tell", "meet", "see",
+    "sincerely", "regards", "love", "congrats", "welcome", "guest", "passenger", "driver",
+];
+
+fn person_cue(cx: &Cx<'_>, tok: usize) -> bool {
+    let Some(t) = cx.toks.get(tok) else { return false };
+    let w = crate::context::words_before(cx.bytes, t.start, 2);
+    let words = w.words();
+    let gap = cx.gap_before(tok);
+    if gap.len() > 3 || gap.contains(&b'\n') {
+        return false;
+    }
+    match words {
+        [w0, ..] if eq_any(w0, CUES) => true,
+        // "it's X", "i'm X" (apostrophe splits the word)
+        [s, it, ..] if (s.eq_ignore_ascii_case(b"s") && it.eq_ignore_ascii_case(b"it")) || (s.eq_ignore_ascii_case(b"m") && it.eq_ignore_ascii_case(b"i")) => true,
+        _ => false,
     }
 }
 
