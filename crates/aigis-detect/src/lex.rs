@@ -51,11 +51,6 @@ impl Token {
         self.end - self.start
     }
 
-    /// Capitalized word: uppercase first letter, lowercase rest, letters only.
-    #[inline]
-    pub fn is_capitalized(&self) -> bool {
-        self.is(flag::ALPHA | flag::UPPER_FIRST | flag::LOWER_REST)
-    }
 }
 
 const W: u8 = 1; // ASCII letter or digit
@@ -94,12 +89,6 @@ const fn build_class() -> [u8; 256] {
 
 /// Byte classes for ASCII fast paths.
 pub(crate) static CLASS: [u8; 256] = build_class();
-
-/// Whether `b` is an ASCII letter or digit.
-#[inline]
-pub(crate) fn is_word_byte(b: u8) -> bool {
-    CLASS[b as usize] & W != 0
-}
 
 /// What a field contains overall, gathered while tokenizing, so that
 /// recognizer families that cannot match skip the field outright.

@@ -32,8 +32,11 @@
 
 mod builtin;
 mod column;
+mod config;
 mod context;
+mod custom;
 mod entity;
+mod error;
 mod explain;
 mod finding;
 mod gazetteer;
@@ -48,7 +51,13 @@ pub use column::{
     ColumnClass, ColumnClassification, ColumnPrior, ColumnProfile, PRIOR_BOOST, PRIOR_WARMUP_ROWS,
     TableProfile,
 };
+pub use config::ScanConfig;
+pub use custom::{
+    CustomRecognizer, PatternSpec, RecognizerFile, RecognizerSpec, load_recognizer_file, parse_presidio_yaml,
+    parse_toml,
+};
 pub use entity::Entity;
+pub use error::RecognizerFileError;
 pub use explain::{ContextEvidence, Explanation, FieldEvidence, PriorEvidence};
 pub use finding::Finding;
 pub use recognizer::{Basis, FieldHint, Recognizer};

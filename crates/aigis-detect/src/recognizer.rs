@@ -69,11 +69,12 @@ pub trait Recognizer: Send + Sync {
         Vec::new()
     }
 
-    /// Explains the base score of `finding`, which this recognizer produced
-    /// for `text`. Only called by [`crate::Scanner::explain`], never on the
-    /// normal scan path.
-    fn explain(&self, text: &str, hint: FieldHint<'_>, finding: &Finding) -> Option<Basis> {
-        let _ = (text, hint, finding);
-        None
+    /// Explains the base scores of `findings`, which this recognizer
+    /// produced for `text` (one entry per finding, `None` where it has
+    /// nothing to say). Only called by [`crate::Scanner::explain`], never on
+    /// the normal scan path.
+    fn explain(&self, text: &str, hint: FieldHint<'_>, findings: &[Finding]) -> Vec<Option<Basis>> {
+        let _ = (text, hint);
+        vec![None; findings.len()]
     }
 }

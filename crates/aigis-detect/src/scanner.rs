@@ -189,40 +189,41 @@ impl Scanner {
     /// Scans one field like [`Scanner::scan`] and says why each reported
     /// finding has its score. Slower than `scan`; meant for `--explain`.
     pub fn explain(&self, text: &str, hint: FieldHint<'_>) -> Vec<(Finding, Explanation)> {
-        let mut raw = Vec::new();
-        let mut owner = Vec::new();
-        for (ri, r) in self.recognizers.iter().enumerate() {
-            let before = raw.len();
-            r.recognize(text, hint, &mut raw);
-            owner.resize(raw.len(), ri);
-            let _ = before;
-        }
         let mut kept: Vec<Finding> = Vec::new();
         let mut why: Vec<Explanation> = Vec::new();
-        for (f, ri) in raw.iter().zip(owner) {
-            if !self.reported(f) || !sane(text, f) {
-                continue;
-            }
-            let basis = self.recognizers.get(ri).and_then(|r| r.explain(text, hint, f));
-            let mut ex = Explanation::new(f, basis);
-            // Same rule as the scan path: high scores skip context.
-            let score = if f.score < CONTEXT_SKIP { self.enhance(text, hint, f, Some(&mut ex)) } else { f.score.min(1.0) };
-            ex.final_score = score;
-            if score >= self.min_score {
-                let mut f = f.clone();
-                f.score = score;
-                kept.push(f);
-                why.push(ex);
+        for r in &self.recognizers {
+            let mut raw = Vec::new();
+            r.recognize(text, hint, &mut raw);
+            let bases = r.explain(text, hint, &raw);
+            for (i, f) in raw.iter().enumerate() {
+                if !self.reported(f) || !sane(text, f) {
+                    continue;
+                }
+                let basis = bases.get(i).cloned().flatten();
+                let mut ex = Explanation::new(f, basis);
+                // Same rule as the scan path: high scores skip context.
+                let score = if f.score < CONTEXT_SKIP { self.enhance(text, hint, f, Some(&mut ex)) } else { f.score.min(1.0) };
+                ex.final_score = score;
+                if score >= self.min_score {
+                    let mut f = f.clone();
+                    f.score = score;
+                    kept.push(f);
+                    why.push(ex);
+                }
             }
         }
         // Resolve overlaps on the findings, then pair survivors with their
         // explanations (same span, entity and score identify one).
+        let mut slots: std::collections::HashMap<(usize, usize, &'static str, String), Vec<usize>> = std::collections::HashMap::new();
+        for (i, f) in kept.iter().enumerate().rev() {
+            slots.entry((f.start, f.end, f.recognizer, f.entity.as_str().to_string())).or_default().push(i);
+        }
         let mut resolved = kept.clone();
         resolve(&mut resolved, 0);
         resolved
             .into_iter()
             .filter_map(|f| {
-                let i = kept.iter().position(|k| k == &f)?;
+                let i = slots.get_mut(&(f.start, f.end, f.recognizer, f.entity.as_str().to_string()))?.pop()?;
                 Some((f, why.get(i)?.clone()))
             })
             .collect()

@@ -11,9 +11,9 @@ use crate::{Entity, Finding};
 
 /// Words that, just before a dotted quad, say it is a version.
 const VERSION_WORDS: &[&str] = &[
-    "version", "ver", "v", "build", "release", "rel", "update", "upgrade", "hotfix", "patch",
-    "firmware", "fw", "sdk", "api", "app", "client", "rolled", "deployed", "deploy", "rev", "tag",
-    "bump", "bumped", "release", "installed", "install", "revision", "semver", "changelog",
+    "version", "versions", "ver", "v", "build", "release", "rel", "update", "upgrade", "hotfix",
+    "patch", "firmware", "fw", "rolled", "deployed", "deploy", "rev", "tag", "bump", "bumped",
+    "installed", "install", "revision", "semver", "changelog",
 ];
 
 pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
@@ -75,6 +75,13 @@ fn ipv4(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize> {
     let before = context::words_before(cx.bytes, s, 3);
     if context::any_word(before.words(), VERSION_WORDS) {
         return Some(last + 1);
+    }
+    // A field named like a version ("app_version", "build") holds versions.
+    if let Some(name) = cx.hint.name {
+        let words = context::words_before(name.as_bytes(), name.len(), 6);
+        if context::any_word(words.words(), VERSION_WORDS) && !cx.hint.prior.is_some_and(|p| p.entity == Entity::IP_ADDRESS) {
+            return Some(last + 1);
+        }
     }
     let well_known = addr.is_private() || addr.is_loopback() || addr.is_link_local() || o[0] == 100;
     // Small first three parts look like a version number; such addresses

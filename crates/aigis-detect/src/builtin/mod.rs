@@ -102,12 +102,6 @@ impl<'a> Cx<'a> {
         self.bytes.get(pos).copied()
     }
 
-    /// Whether the prior says the field holds `e`.
-    #[inline]
-    pub fn prior_is(&self, e: &Entity) -> bool {
-        self.hint.prior.is_some_and(|p| &p.entity == e)
-    }
-
     /// Pushes a finding; `basis` is only evaluated when explaining.
     #[inline]
     #[allow(clippy::too_many_arguments)]
@@ -250,20 +244,18 @@ impl Recognizer for Builtin {
         self.run(text, hint, out, None);
     }
 
-    fn explain(&self, text: &str, hint: FieldHint<'_>, finding: &Finding) -> Option<Basis> {
+    fn explain(&self, text: &str, hint: FieldHint<'_>, findings: &[Finding]) -> Vec<Option<Basis>> {
         let trace: Trace = RefCell::new(Vec::new());
         let mut sink = Vec::new();
         self.run(text, hint, &mut sink, Some(&trace));
-        trace
-            .into_inner()
-            .into_iter()
-            .find(|(f, _)| {
-                f.start == finding.start
-                    && f.end == finding.end
-                    && f.entity == finding.entity
-                    && f.recognizer == finding.recognizer
-            })
-            .map(|(_, b)| b)
+        let mut by_span: std::collections::HashMap<(usize, usize, &'static str, String), Basis> = std::collections::HashMap::new();
+        for (f, b) in trace.into_inner() {
+            by_span.entry((f.start, f.end, f.recognizer, f.entity.as_str().to_string())).or_insert(b);
+        }
+        findings
+            .iter()
+            .map(|f| by_span.get(&(f.start, f.end, f.recognizer, f.entity.as_str().to_string())).cloned())
+            .collect()
     }
 }
 
@@ -275,10 +267,4 @@ pub(crate) fn lower<'b>(s: &[u8], buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
         *o = b.to_ascii_lowercase();
     }
     Some(out)
-}
-
-/// Whether the token at `i` is all digits.
-#[inline]
-pub(crate) fn is_digits(cx: &Cx<'_>, i: usize) -> bool {
-    cx.toks.get(i).is_some_and(|t| t.is(flag::DIGITS))
 }
