@@ -30,7 +30,10 @@ fn table(dir: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
     let Ok(mut rd) = csv::Reader::from_path(dir.join("table.csv")) else {
         return (Vec::new(), Vec::new());
     };
-    let headers = rd.headers().map(|h| h.iter().map(str::to_string).collect()).unwrap_or_default();
+    let headers = rd
+        .headers()
+        .map(|h| h.iter().map(str::to_string).collect())
+        .unwrap_or_default();
     let rows = rd
         .records()
         .filter_map(Result::ok)

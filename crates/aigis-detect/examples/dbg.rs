@@ -9,7 +9,13 @@ fn main() {
             println!("  explain {:?} [{}] {}", f.entity, &a[f.start..f.end], e);
         }
         for f in s.scan(&a, FieldHint::default()) {
-            println!("  scan    {:?} [{}] {:.2} {}", f.entity, &a[f.start..f.end], f.score, f.recognizer);
+            println!(
+                "  scan    {:?} [{}] {:.2} {}",
+                f.entity,
+                &a[f.start..f.end],
+                f.score,
+                f.recognizer
+            );
         }
     }
 }

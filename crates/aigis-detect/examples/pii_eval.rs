@@ -32,10 +32,15 @@ fn spans(findings: &[Finding]) -> Vec<serde_json::Value> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mode = args.first().map(String::as_str).unwrap_or("");
-    let input = args.get(1).ok_or("usage: pii_eval text|table INPUT OUTPUT [--no-priors] [--columns FILE]")?;
+    let input = args
+        .get(1)
+        .ok_or("usage: pii_eval text|table INPUT OUTPUT [--no-priors] [--columns FILE]")?;
     let output = args.get(2).ok_or("missing OUTPUT")?;
     let no_priors = args.iter().any(|a| a == "--no-priors");
-    let columns_out = args.iter().position(|a| a == "--columns").and_then(|i| args.get(i + 1));
+    let columns_out = args
+        .iter()
+        .position(|a| a == "--columns")
+        .and_then(|i| args.get(i + 1));
     let scanner = Scanner::builtin();
     let mut w = BufWriter::new(std::fs::File::create(output)?);
     match mode {
@@ -78,7 +83,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     warm.observe(c, cell, &buf);
                 }
             }
-            let priors = if no_priors { vec![None; headers.len()] } else { warm.priors() };
+            let priors = if no_priors {
+                vec![None; headers.len()]
+            } else {
+                warm.priors()
+            };
             let mut profile = TableProfile::new(&headers);
             let mut bytes = 0usize;
             for (r, row) in rows.iter().enumerate() {
@@ -87,7 +96,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         continue;
                     }
                     buf.clear();
-                    let hint = FieldHint::named(&headers[c]).with_prior(priors.get(c).and_then(Option::as_ref));
+                    let hint = FieldHint::named(&headers[c])
+                        .with_prior(priors.get(c).and_then(Option::as_ref));
                     scanner.scan_into(cell, hint, &mut buf);
                     profile.observe(c, cell, &buf);
                     bytes += cell.len();
@@ -95,14 +105,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     writeln!(w, "{out}")?;
                 }
             }
-            eprintln!("{} rows, {bytes} cell bytes in {:?}", rows.len(), t0.elapsed());
+            eprintln!(
+                "{} rows, {bytes} cell bytes in {:?}",
+                rows.len(),
+                t0.elapsed()
+            );
             let classes = profile.classify();
             let labels_path = input.trim_end_matches(".csv").to_string() + ".labels.json";
-            let gold: Option<serde_json::Value> = std::fs::read_to_string(&labels_path).ok().and_then(|s| serde_json::from_str(&s).ok());
+            let gold: Option<serde_json::Value> = std::fs::read_to_string(&labels_path)
+                .ok()
+                .and_then(|s| serde_json::from_str(&s).ok());
             let mut right = 0;
             let mut report = Vec::new();
             for (c, cl) in classes.iter().enumerate() {
-                let gold_label = gold.as_ref().and_then(|g| g["columns"][c]["label"].as_str().map(str::to_string));
+                let gold_label = gold
+                    .as_ref()
+                    .and_then(|g| g["columns"][c]["label"].as_str().map(str::to_string));
                 let ok = match &gold_label {
                     Some(l) => cl.entity.as_ref().map(|e| e.as_str()) == Some(l.as_str()),
                     None => cl.class == ColumnClass::None,
@@ -115,7 +133,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     cl.class.as_str(),
                     cl.entity.as_ref().map_or("-", |e| e.as_str()),
                     cl.confidence,
-                    priors.get(c).and_then(Option::as_ref).map(|p| (p.entity.as_str(), p.confidence)),
+                    priors
+                        .get(c)
+                        .and_then(Option::as_ref)
+                        .map(|p| (p.entity.as_str(), p.confidence)),
                     if ok { "ok" } else { "WRONG" }
                 );
                 report.push(serde_json::json!({
@@ -126,7 +147,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             eprintln!("column classification: {right}/{} right", classes.len());
             if let Some(p) = columns_out {
-                std::fs::write(p, serde_json::to_string_pretty(&serde_json::json!({"right": right, "total": classes.len(), "columns": report}))?)?;
+                let mut f = std::fs::File::create(p)?;
+                serde_json::to_writer_pretty(
+                    &mut f,
+                    &serde_json::json!({"right": right, "total": classes.len(), "columns": report}),
+                )?;
+                f.flush()?;
             }
         }
         _ => return Err("mode must be text or table".into()),

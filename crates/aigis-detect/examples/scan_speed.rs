@@ -13,7 +13,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mode = args.first().cloned().unwrap_or_else(|| "text".into());
     let repeat: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5);
-    let dir = std::env::var("AIGIS_SHARED").unwrap_or_else(|_| "../shared".into()) + "/eval/pii/data/dev";
+    let dir =
+        std::env::var("AIGIS_SHARED").unwrap_or_else(|_| "../shared".into()) + "/eval/pii/data/dev";
     let scanner = Scanner::builtin();
     let mut out = Vec::new();
     let mut found = 0usize;
@@ -34,11 +35,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         let el = t0.elapsed().as_secs_f64();
-        println!("text: {} bytes x {repeat} in {el:.3}s = {:.1} MB/s ({found} findings)", bytes, (bytes * repeat) as f64 / el / 1e6);
+        println!(
+            "text: {} bytes x {repeat} in {el:.3}s = {:.1} MB/s ({found} findings)",
+            bytes,
+            (bytes * repeat) as f64 / el / 1e6
+        );
     } else {
         let mut rd = csv::Reader::from_path(format!("{dir}/table.csv"))?;
         let headers: Vec<String> = rd.headers()?.iter().map(str::to_string).collect();
-        let rows: Vec<Vec<String>> = rd.records().filter_map(Result::ok).map(|r| r.iter().map(str::to_string).collect()).collect();
+        let rows: Vec<Vec<String>> = rd
+            .records()
+            .filter_map(Result::ok)
+            .map(|r| r.iter().map(str::to_string).collect())
+            .collect();
         let mut warm = TableProfile::new(&headers);
         for row in rows.iter().take(PRIOR_WARMUP_ROWS) {
             for (c, cell) in row.iter().enumerate() {
@@ -57,13 +66,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         continue;
                     }
                     out.clear();
-                    scanner.scan_into(cell, FieldHint::named(&headers[c]).with_prior(priors[c].as_ref()), &mut out);
+                    scanner.scan_into(
+                        cell,
+                        FieldHint::named(&headers[c]).with_prior(priors[c].as_ref()),
+                        &mut out,
+                    );
                     found += out.len();
                 }
             }
         }
         let el = t0.elapsed().as_secs_f64();
-        println!("table: {} cell bytes x {repeat} in {el:.3}s = {:.1} MB/s ({found} findings)", bytes, (bytes * repeat) as f64 / el / 1e6);
+        println!(
+            "table: {} cell bytes x {repeat} in {el:.3}s = {:.1} MB/s ({found} findings)",
+            bytes,
+            (bytes * repeat) as f64 / el / 1e6
+        );
     }
     Ok(())
 }

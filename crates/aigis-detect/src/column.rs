@@ -138,7 +138,10 @@ impl ColumnProfile {
         let mut extra: Vec<(&Entity, usize)> = Vec::new();
         for f in findings {
             let covered = cell.get(f.start..f.end).map_or(0, non_ws);
-            match seen.iter_mut().find(|(e, _)| e.is_none() || *e == Some(&f.entity)) {
+            match seen
+                .iter_mut()
+                .find(|(e, _)| e.is_none() || *e == Some(&f.entity))
+            {
                 Some(slot) => {
                     slot.0 = Some(&f.entity);
                     slot.1 += covered;
@@ -149,7 +152,10 @@ impl ColumnProfile {
                 },
             }
         }
-        let all = seen.iter().filter_map(|(e, c)| e.map(|e| (e, *c))).chain(extra);
+        let all = seen
+            .iter()
+            .filter_map(|(e, c)| e.map(|e| (e, *c)))
+            .chain(extra);
         for (e, covered) in all {
             let full = total > 0.0 && covered as f32 >= FULL_COVER * total;
             match self.stats.iter_mut().find(|s| &s.entity == e) {
@@ -201,7 +207,11 @@ impl ColumnProfile {
         let mut best: Option<(&EntityStat, f64)> = None;
         for s in &self.stats {
             let share = s.full as f64 / cells;
-            let bonus = if self.hint.as_ref() == Some(&s.entity) { 0.25 } else { 0.0 };
+            let bonus = if self.hint.as_ref() == Some(&s.entity) {
+                0.25
+            } else {
+                0.0
+            };
             let v = share + bonus;
             if best.is_none_or(|(_, b)| v > b) {
                 best = Some((s, v));
@@ -217,9 +227,17 @@ impl ColumnProfile {
                 let free_text = avg_words > 8.0 && share < 0.6;
                 if share >= need && !free_text {
                     let conf = (share + if hinted { 0.2 } else { 0.0 }).min(1.0);
-                    (Some(s.entity.clone()), class_of(&s.entity, avg_words), conf as f32)
+                    (
+                        Some(s.entity.clone()),
+                        class_of(&s.entity, avg_words),
+                        conf as f32,
+                    )
                 } else {
-                    (None, ColumnClass::None, (1.0 - share).clamp(0.0, 1.0) as f32)
+                    (
+                        None,
+                        ColumnClass::None,
+                        (1.0 - share).clamp(0.0, 1.0) as f32,
+                    )
                 }
             }
             _ => (None, ColumnClass::None, 1.0),
@@ -256,7 +274,10 @@ impl TableProfile {
     /// Empty profiles for the given header.
     pub fn new<S: AsRef<str>>(headers: &[S]) -> TableProfile {
         TableProfile {
-            columns: headers.iter().map(|h| ColumnProfile::new(h.as_ref())).collect(),
+            columns: headers
+                .iter()
+                .map(|h| ColumnProfile::new(h.as_ref()))
+                .collect(),
         }
     }
 
@@ -297,7 +318,11 @@ fn non_ws(s: &str) -> usize {
 fn class_of(e: &Entity, avg_words: f64) -> ColumnClass {
     if *e == Entity::LOCATION {
         // A street address identifies a household; a city does not.
-        if avg_words >= 3.0 { ColumnClass::DirectIdentifier } else { ColumnClass::QuasiIdentifier }
+        if avg_words >= 3.0 {
+            ColumnClass::DirectIdentifier
+        } else {
+            ColumnClass::QuasiIdentifier
+        }
     } else if *e == Entity::DATE_TIME || *e == Entity::IP_ADDRESS || *e == Entity::URL {
         ColumnClass::QuasiIdentifier
     } else if *e == Entity::SECRET {
@@ -319,7 +344,9 @@ pub(crate) fn header_hint(name: &str) -> Option<Entity> {
     let contains = |ws: &[&str]| ws.iter().any(|w| joined.contains(w));
     Some(if contains(&["mail"]) {
         Entity::EMAIL_ADDRESS
-    } else if contains(&["phone", "mobile", "telephone", "cellphone", "fax"]) || has(&["tel", "cell", "msisdn"]) {
+    } else if contains(&["phone", "mobile", "telephone", "cellphone", "fax"])
+        || has(&["tel", "cell", "msisdn"])
+    {
         Entity::PHONE_NUMBER
     } else if has(&["ssn", "ssns"]) || contains(&["socialsecurity"]) {
         Entity::US_SSN
@@ -327,13 +354,17 @@ pub(crate) fn header_hint(name: &str) -> Option<Entity> {
         Entity::IBAN_CODE
     } else if contains(&["card", "ccnum", "pan"]) && !contains(&["company"]) || has(&["cc"]) {
         Entity::CREDIT_CARD
-    } else if has(&["ip", "ipv4", "ipv6", "ipaddr", "ipaddress"]) || joined.starts_with("ip") && contains(&["addr"]) {
+    } else if has(&["ip", "ipv4", "ipv6", "ipaddr", "ipaddress"])
+        || joined.starts_with("ip") && contains(&["addr"])
+    {
         Entity::IP_ADDRESS
     } else if contains(&["passport"]) {
         Entity::US_PASSPORT
     } else if contains(&["license", "licence"]) || has(&["dl"]) {
         Entity::US_DRIVER_LICENSE
-    } else if contains(&["iban"]) || (contains(&["account", "acct"]) && !contains(&["type", "status", "manager"])) {
+    } else if contains(&["iban"])
+        || (contains(&["account", "acct"]) && !contains(&["type", "status", "manager"]))
+    {
         Entity::US_BANK_NUMBER
     } else if contains(&["wallet", "bitcoin", "btc"]) {
         Entity::CRYPTO
@@ -341,13 +372,42 @@ pub(crate) fn header_hint(name: &str) -> Option<Entity> {
         Entity::MEDICAL_LICENSE
     } else if contains(&["url", "website", "homepage", "link"]) {
         Entity::URL
-    } else if contains(&["address", "street", "city", "town", "country", "zip", "postcode", "postal", "location", "residence", "village", "municipality", "locality", "region"])
-        || has(&["addr", "state", "place"])
+    } else if contains(&[
+        "address",
+        "street",
+        "city",
+        "town",
+        "country",
+        "zip",
+        "postcode",
+        "postal",
+        "location",
+        "residence",
+        "village",
+        "municipality",
+        "locality",
+        "region",
+    ]) || has(&["addr", "state", "place"])
     {
         Entity::LOCATION
-    } else if contains(&["dob", "birth", "date", "joined", "signup", "since"]) || has(&["created", "day", "dt"]) {
+    } else if contains(&["dob", "birth", "date", "joined", "signup", "since"])
+        || has(&["created", "day", "dt"])
+    {
         Entity::DATE_TIME
-    } else if contains(&["name", "surname", "firstname", "lastname", "person", "customer", "patient", "contact", "holder", "owner"]) && !contains(&["company", "username", "user", "file", "host", "product", "plan"]) {
+    } else if contains(&[
+        "name",
+        "surname",
+        "firstname",
+        "lastname",
+        "person",
+        "customer",
+        "patient",
+        "contact",
+        "holder",
+        "owner",
+    ]) && !contains(&[
+        "company", "username", "user", "file", "host", "product", "plan",
+    ]) {
         Entity::PERSON
     } else {
         return None;
@@ -388,7 +448,8 @@ mod tests {
     #[test]
     fn free_text_is_none() {
         let mut p = ColumnProfile::new("notes");
-        let cell = "Customer called about the invoice and asked for a refund to be sent to a@b.com today";
+        let cell =
+            "Customer called about the invoice and asked for a refund to be sent to a@b.com today";
         let at = cell.find("a@b.com").unwrap();
         for _ in 0..10 {
             p.observe(cell, &[f(Entity::EMAIL_ADDRESS, at, at + 7)]);

@@ -77,7 +77,10 @@ impl ScanConfig {
             let r = CustomRecognizer::build(&spec.normalized(), &inline_path(), 0)?;
             b = b.recognizer(Box::new(r));
         }
-        Ok(b.only(self.entities.iter().map(|e| Entity::new(e)).collect()).disable(disable))
+        Ok(
+            b.only(self.entities.iter().map(|e| Entity::new(e)).collect())
+                .disable(disable),
+        )
     }
 
     /// The scanner these settings describe.

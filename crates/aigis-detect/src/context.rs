@@ -33,41 +33,137 @@ pub(crate) fn builtin_words() -> Vec<(Entity, &'static [&'static str])> {
         (
             Entity::PERSON,
             &[
-                "name", "names", "customer", "patient", "client", "employee", "applicant", "holder",
-                "cardholder", "beneficiary", "contact", "caller", "agent", "user", "mr", "mrs", "ms",
-                "miss", "dr", "prof", "sir", "madam", "dear", "hi", "hello", "thanks", "attention",
-                "attn", "signed", "member", "owner", "payee", "recipient", "insured",
-                "guardian", "manager", "tenant", "author", "physician", "nurse", "pt",
-                "surname", "firstname", "lastname", "fullname", "given", "family",
+                "name",
+                "names",
+                "customer",
+                "patient",
+                "client",
+                "employee",
+                "applicant",
+                "holder",
+                "cardholder",
+                "beneficiary",
+                "contact",
+                "caller",
+                "agent",
+                "user",
+                "mr",
+                "mrs",
+                "ms",
+                "miss",
+                "dr",
+                "prof",
+                "sir",
+                "madam",
+                "dear",
+                "hi",
+                "hello",
+                "thanks",
+                "attention",
+                "attn",
+                "signed",
+                "member",
+                "owner",
+                "payee",
+                "recipient",
+                "insured",
+                "guardian",
+                "manager",
+                "tenant",
+                "author",
+                "physician",
+                "nurse",
+                "pt",
+                "surname",
+                "firstname",
+                "lastname",
+                "fullname",
+                "given",
+                "family",
             ],
         ),
         (
             Entity::EMAIL_ADDRESS,
-            &["email", "e-mail", "mail", "contact", "address", "login", "username", "reply"],
+            &[
+                "email", "e-mail", "mail", "contact", "address", "login", "username", "reply",
+            ],
         ),
         (
             Entity::PHONE_NUMBER,
             &[
-                "phone", "telephone", "tel", "mobile", "cell", "cellphone", "call", "caller", "text",
-                "sms", "fax", "reach", "reachable", "whatsapp", "landline", "phone number",
-                "dial", "ring", "hotline", "handy", "telefon", "telefono", "portable", "msisdn",
+                "phone",
+                "telephone",
+                "tel",
+                "mobile",
+                "cell",
+                "cellphone",
+                "call",
+                "caller",
+                "text",
+                "sms",
+                "fax",
+                "reach",
+                "reachable",
+                "whatsapp",
+                "landline",
+                "phone number",
+                "dial",
+                "ring",
+                "hotline",
+                "handy",
+                "telefon",
+                "telefono",
+                "portable",
+                "msisdn",
             ],
         ),
         (
             Entity::CREDIT_CARD,
             &[
-                "card", "credit", "debit", "visa", "mastercard", "amex", "discover", "pan",
-                "payment", "cc", "ccnum", "cardnumber", "charge",
+                "card",
+                "credit",
+                "debit",
+                "visa",
+                "mastercard",
+                "amex",
+                "discover",
+                "pan",
+                "payment",
+                "cc",
+                "ccnum",
+                "cardnumber",
+                "charge",
             ],
         ),
         (
             Entity::US_SSN,
-            &["ssn", "social security", "social", "ssa", "ssns", "taxpayer", "tin"],
+            &[
+                "ssn",
+                "social security",
+                "social",
+                "ssa",
+                "ssns",
+                "taxpayer",
+                "tin",
+            ],
         ),
-        (Entity::US_ITIN, &["itin", "taxpayer", "tax id", "individual taxpayer"]),
+        (
+            Entity::US_ITIN,
+            &["itin", "taxpayer", "tax id", "individual taxpayer"],
+        ),
         (
             Entity::IBAN_CODE,
-            &["iban", "bank", "account", "wire", "transfer", "sepa", "bic", "swift", "beneficiary"],
+            &[
+                "iban",
+                "bank",
+                "account",
+                "wire",
+                "transfer",
+                "sepa",
+                "bic",
+                "swift",
+                "beneficiary",
+            ],
         ),
         (
             Entity::IP_ADDRESS,
@@ -76,50 +172,149 @@ pub(crate) fn builtin_words() -> Vec<(Entity, &'static [&'static str])> {
                 "server", "remote", "peer", "login", "from", "gateway", "subnet",
             ],
         ),
-        (Entity::URL, &["url", "link", "website", "homepage", "site", "href", "uri", "web"]),
+        (
+            Entity::URL,
+            &[
+                "url", "link", "website", "homepage", "site", "href", "uri", "web",
+            ],
+        ),
         (
             Entity::LOCATION,
             &[
-                "address", "addr", "street", "city", "town", "lives", "live", "located", "location",
-                "ship", "shipping", "mailing", "billing", "residence", "resides", "moved", "from",
-                "in", "at", "to", "zip", "postcode", "postal", "country", "region", "state",
-                "village", "municipality", "place", "home", "locality", "transferred",
+                "address",
+                "addr",
+                "street",
+                "city",
+                "town",
+                "lives",
+                "live",
+                "located",
+                "location",
+                "ship",
+                "shipping",
+                "mailing",
+                "billing",
+                "residence",
+                "resides",
+                "moved",
+                "from",
+                "in",
+                "at",
+                "to",
+                "zip",
+                "postcode",
+                "postal",
+                "country",
+                "region",
+                "state",
+                "village",
+                "municipality",
+                "place",
+                "home",
+                "locality",
+                "transferred",
             ],
         ),
         (
             Entity::DATE_TIME,
             &[
-                "date", "dob", "birth", "born", "birthday", "on", "since", "admitted", "admission",
-                "discharged", "appointment", "scheduled", "starts", "started", "joined", "opened",
-                "signup", "signed", "created", "expires", "issued", "dated", "visit", "until",
+                "date",
+                "dob",
+                "birth",
+                "born",
+                "birthday",
+                "on",
+                "since",
+                "admitted",
+                "admission",
+                "discharged",
+                "appointment",
+                "scheduled",
+                "starts",
+                "started",
+                "joined",
+                "opened",
+                "signup",
+                "signed",
+                "created",
+                "expires",
+                "issued",
+                "dated",
+                "visit",
+                "until",
             ],
         ),
         (
             Entity::US_PASSPORT,
-            &["passport", "passport number", "passport no", "travel document", "pp"],
+            &[
+                "passport",
+                "passport number",
+                "passport no",
+                "travel document",
+                "pp",
+            ],
         ),
         (
             Entity::US_DRIVER_LICENSE,
             &[
-                "driver", "drivers", "driving", "license", "licence", "dl", "dln", "permit",
-                "lic",
+                "driver", "drivers", "driving", "license", "licence", "dl", "dln", "permit", "lic",
             ],
         ),
         (
             Entity::US_BANK_NUMBER,
             &[
-                "account", "acct", "acc", "bank", "checking", "savings", "deposit", "iban",
-                "beneficiary", "wire", "debit", "ach", "routing",
+                "account",
+                "acct",
+                "acc",
+                "bank",
+                "checking",
+                "savings",
+                "deposit",
+                "iban",
+                "beneficiary",
+                "wire",
+                "debit",
+                "ach",
+                "routing",
             ],
         ),
-        (Entity::CRYPTO, &["bitcoin", "btc", "wallet", "crypto", "address", "withdrawal", "deposit"]),
+        (
+            Entity::CRYPTO,
+            &[
+                "bitcoin",
+                "btc",
+                "wallet",
+                "crypto",
+                "address",
+                "withdrawal",
+                "deposit",
+            ],
+        ),
         (
             Entity::MEDICAL_LICENSE,
-            &["dea", "prescriber", "license", "licence", "registration", "medical", "physician", "npi"],
+            &[
+                "dea",
+                "prescriber",
+                "license",
+                "licence",
+                "registration",
+                "medical",
+                "physician",
+                "npi",
+            ],
         ),
         (
             Entity::SECRET,
-            &["password", "passwd", "token", "secret", "key", "apikey", "credential", "auth"],
+            &[
+                "password",
+                "passwd",
+                "token",
+                "secret",
+                "key",
+                "apikey",
+                "credential",
+                "auth",
+            ],
         ),
     ]
 }
@@ -154,7 +349,8 @@ impl Words {
                 self.by_first = vec![Vec::new(); 256];
             }
             let idx = self.phrases.len() as u16;
-            let key = |w: Option<&Box<[u8]>>| w.and_then(|w| w.first()).copied().unwrap_or(0) as usize;
+            let key =
+                |w: Option<&Box<[u8]>>| w.and_then(|w| w.first()).copied().unwrap_or(0) as usize;
             if let Some(v) = self.by_last.get_mut(key(parts.last())) {
                 v.push(idx);
             }
@@ -174,7 +370,11 @@ impl Words {
     /// `before` says whether the window lists words before the finding
     /// (nearest first, so in reverse text order) or after it.
     pub(crate) fn find(&self, window: &[&[u8]], before: bool) -> Option<(usize, usize)> {
-        let buckets = if before { &self.by_last } else { &self.by_first };
+        let buckets = if before {
+            &self.by_last
+        } else {
+            &self.by_first
+        };
         for (dist, w) in window.iter().enumerate() {
             let Some(&b) = w.first() else { continue };
             let Some(bucket) = buckets.get(usize::from(b.to_ascii_lowercase())) else {
@@ -182,7 +382,11 @@ impl Words {
             };
             for &pi in bucket {
                 let pi = usize::from(pi);
-                if self.phrases.get(pi).is_some_and(|p| phrase_at(p, window, dist, before)) {
+                if self
+                    .phrases
+                    .get(pi)
+                    .is_some_and(|p| phrase_at(p, window, dist, before))
+                {
                     return Some((pi, dist));
                 }
             }
@@ -211,7 +415,11 @@ impl Words {
 fn phrase_at(phrase: &[Box<[u8]>], window: &[&[u8]], dist: usize, before: bool) -> bool {
     let n = phrase.len();
     for k in 0..n {
-        let pw = if before { &phrase[n - 1 - k] } else { &phrase[k] };
+        let pw = if before {
+            &phrase[n - 1 - k]
+        } else {
+            &phrase[k]
+        };
         match window.get(dist + k) {
             Some(w) if word_matches(pw, w) => {}
             _ => return false,

@@ -77,7 +77,11 @@ impl Explanation {
 
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {:.2} by {}", self.entity, self.final_score, self.recognizer)?;
+        write!(
+            f,
+            "{} {:.2} by {}",
+            self.entity, self.final_score, self.recognizer
+        )?;
         match &self.basis {
             Some(b) => {
                 write!(f, ": {} (base {:.2}", b.pattern, b.base_score)?;

@@ -51,7 +51,8 @@ impl Hasher for Fx {
         if !rest.is_empty() {
             let mut w = [0u8; 8];
             w[..rest.len()].copy_from_slice(rest);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w) ^ (rest.len() as u64) << 59).wrapping_mul(K);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w) ^ (rest.len() as u64) << 59)
+                .wrapping_mul(K);
         }
         self.0 = h;
     }
@@ -85,7 +86,8 @@ static GAZ: LazyLock<Gazetteer> = LazyLock::new(load);
 /// Inflates one list; a corrupt list (impossible for the compiled-in data,
 /// but never a panic) yields an empty one.
 fn inflate(z: &[u8]) -> &'static str {
-    let raw = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(z, 16 << 20).unwrap_or_default();
+    let raw =
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(z, 16 << 20).unwrap_or_default();
     let s = String::from_utf8(raw).unwrap_or_default();
     // Leaked once per process (LazyLock): the lists live as long as the
     // program, like the compressed bytes they come from.
@@ -103,10 +105,10 @@ fn load() -> Gazetteer {
         for line in inflate(z).lines().filter(|l| !l.is_empty()) {
             let b = line.as_bytes();
             *words.entry(b).or_insert(0) |= bit;
-            if bit == class::PLACE {
-                if let Some(sp) = memchr::memchr(b' ', b) {
-                    *words.entry(&b[..sp]).or_insert(0) |= class::PLACE_START;
-                }
+            if bit == class::PLACE
+                && let Some(sp) = memchr::memchr(b' ', b)
+            {
+                *words.entry(&b[..sp]).or_insert(0) |= class::PLACE_START;
             }
         }
     }

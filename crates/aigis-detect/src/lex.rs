@@ -50,7 +50,6 @@ impl Token {
     pub fn len(&self) -> usize {
         self.end - self.start
     }
-
 }
 
 const W: u8 = 1; // ASCII letter or digit
@@ -246,7 +245,11 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) -> Summary {
                 flags |= flag::LOWER_REST;
             }
         }
-        out.push(Token { start, end: i, flags });
+        out.push(Token {
+            start,
+            end: i,
+            flags,
+        });
     }
     sum
 }
@@ -290,7 +293,10 @@ mod tests {
     fn splits_words_numbers_and_unicode() {
         let t = toks("Vicente Patiño, +34 885-664 🙏 ÁLVARO x1");
         let words: Vec<&str> = t.iter().map(|x| x.0).collect();
-        assert_eq!(words, ["Vicente", "Patiño", "34", "885", "664", "ÁLVARO", "x1"]);
+        assert_eq!(
+            words,
+            ["Vicente", "Patiño", "34", "885", "664", "ÁLVARO", "x1"]
+        );
         assert!(t[0].1 & flag::UPPER_FIRST != 0 && t[0].1 & flag::LOWER_REST != 0);
         assert!(t[1].1 & flag::NON_ASCII != 0 && t[1].1 & flag::LOWER_REST != 0);
         assert!(t[2].1 & flag::DIGITS != 0);

@@ -53,8 +53,8 @@ pub use column::{
 };
 pub use config::ScanConfig;
 pub use custom::{
-    CustomRecognizer, PatternSpec, RecognizerFile, RecognizerSpec, load_recognizer_file, parse_presidio_yaml,
-    parse_toml,
+    CustomRecognizer, PatternSpec, RecognizerFile, RecognizerSpec, load_recognizer_file,
+    parse_presidio_yaml, parse_toml,
 };
 pub use entity::Entity;
 pub use error::RecognizerFileError;

@@ -75,7 +75,11 @@ impl ScannerBuilder {
     /// Findings scoring below `score` are dropped (clamped to `[0, 1]`).
     #[must_use]
     pub fn min_score(mut self, score: f32) -> Self {
-        self.min_score = if score.is_nan() { DEFAULT_MIN_SCORE } else { score.clamp(0.0, 1.0) };
+        self.min_score = if score.is_nan() {
+            DEFAULT_MIN_SCORE
+        } else {
+            score.clamp(0.0, 1.0)
+        };
         self
     }
 
@@ -166,7 +170,11 @@ impl Scanner {
             if !self.reported(f) || !sane(text, f) {
                 continue;
             }
-            let score = if f.score < CONTEXT_SKIP { self.enhance(text, hint, f, None) } else { f.score.min(1.0) };
+            let score = if f.score < CONTEXT_SKIP {
+                self.enhance(text, hint, f, None)
+            } else {
+                f.score.min(1.0)
+            };
             if score >= self.min_score {
                 out.swap(w, i);
                 out[w].score = score;
@@ -202,7 +210,11 @@ impl Scanner {
                 let basis = bases.get(i).cloned().flatten();
                 let mut ex = Explanation::new(f, basis);
                 // Same rule as the scan path: high scores skip context.
-                let score = if f.score < CONTEXT_SKIP { self.enhance(text, hint, f, Some(&mut ex)) } else { f.score.min(1.0) };
+                let score = if f.score < CONTEXT_SKIP {
+                    self.enhance(text, hint, f, Some(&mut ex))
+                } else {
+                    f.score.min(1.0)
+                };
                 ex.final_score = score;
                 if score >= self.min_score {
                     let mut f = f.clone();
@@ -214,23 +226,30 @@ impl Scanner {
         }
         // Resolve overlaps on the findings, then pair survivors with their
         // explanations (same span, entity and score identify one).
-        let mut slots: std::collections::HashMap<(usize, usize, &'static str, String), Vec<usize>> = std::collections::HashMap::new();
+        let mut slots: std::collections::HashMap<(usize, usize, &'static str, String), Vec<usize>> =
+            std::collections::HashMap::new();
         for (i, f) in kept.iter().enumerate().rev() {
-            slots.entry((f.start, f.end, f.recognizer, f.entity.as_str().to_string())).or_default().push(i);
+            slots
+                .entry((f.start, f.end, f.recognizer, f.entity.as_str().to_string()))
+                .or_default()
+                .push(i);
         }
         let mut resolved = kept.clone();
         resolve(&mut resolved, 0);
         resolved
             .into_iter()
             .filter_map(|f| {
-                let i = slots.get_mut(&(f.start, f.end, f.recognizer, f.entity.as_str().to_string()))?.pop()?;
+                let i = slots
+                    .get_mut(&(f.start, f.end, f.recognizer, f.entity.as_str().to_string()))?
+                    .pop()?;
                 Some((f, why.get(i)?.clone()))
             })
             .collect()
     }
 
     fn reported(&self, f: &Finding) -> bool {
-        (self.only.is_empty() || self.only.contains(&f.entity)) && !self.disabled.contains(&f.entity)
+        (self.only.is_empty() || self.only.contains(&f.entity))
+            && !self.disabled.contains(&f.entity)
     }
 
     /// The finding's score after context words, field name and prior.
@@ -242,7 +261,11 @@ impl Scanner {
         mut trace: Option<&mut Explanation>,
     ) -> f32 {
         let mut score = f.score.clamp(0.0, 1.0);
-        let words = self.context.iter().find(|(e, _)| *e == f.entity).map(|(_, w)| w);
+        let words = self
+            .context
+            .iter()
+            .find(|(e, _)| *e == f.entity)
+            .map(|(_, w)| w);
         let mut supported = false;
         if let Some(words) = words.filter(|w| !w.is_empty()) {
             let bytes = text.as_bytes();
@@ -256,7 +279,11 @@ impl Scanner {
                 // Nearer words weigh a little more, so that of two entities
                 // competing for one span the one with the nearest context
                 // wins; words before a value count more than words after it.
-                let base = if side == "before" { context::CONTEXT_BOOST } else { context::CONTEXT_BOOST_AFTER };
+                let base = if side == "before" {
+                    context::CONTEXT_BOOST
+                } else {
+                    context::CONTEXT_BOOST_AFTER
+                };
                 let boost = base + 0.002 * (8usize.saturating_sub(dist)) as f32;
                 score += boost;
                 supported = true;
@@ -287,7 +314,7 @@ impl Scanner {
             let boost = PRIOR_BOOST * prior.confidence.clamp(0.0, 1.0);
             score += boost;
             supported = true;
-            if let Some(t) = trace.as_deref_mut() {
+            if let Some(t) = trace {
                 t.prior = Some(PriorEvidence {
                     confidence: prior.confidence,
                     boost,
@@ -392,7 +419,11 @@ fn resolve_cluster(c: &[Finding], drop: &mut [bool]) {
         // well (a street address containing a city) takes precedence.
         let contained = order[rank + 1..].iter().any(|&o| {
             let g = &c[o];
-            !drop[o] && g.start <= f.start && g.end >= f.end && g.end - g.start > f.end - f.start && g.score >= f.score - CONTAIN_MARGIN
+            !drop[o]
+                && g.start <= f.start
+                && g.end >= f.end
+                && g.end - g.start > f.end - f.start
+                && g.score >= f.score - CONTAIN_MARGIN
         });
         if contained {
             drop[idx] = true;

@@ -23,7 +23,8 @@ pub enum Validator {
 
 impl Validator {
     /// Every validator name accepted in recognizer files.
-    pub const NAMES: &'static [&'static str] = &["luhn", "mod97", "aba", "dea", "ssn", "ip", "bitcoin"];
+    pub const NAMES: &'static [&'static str] =
+        &["luhn", "mod97", "aba", "dea", "ssn", "ip", "bitcoin"];
 
     /// Looks a validator up by its file name (`"luhn"`, `"mod97"`, ...).
     pub fn from_name(name: &str) -> Option<Validator> {
@@ -61,7 +62,10 @@ impl Validator {
                 d.len() >= 2 && luhn(&d)
             }
             Validator::Mod97 => {
-                let c: Vec<u8> = value.bytes().filter(|b| b.is_ascii_alphanumeric()).collect();
+                let c: Vec<u8> = value
+                    .bytes()
+                    .filter(|b| b.is_ascii_alphanumeric())
+                    .collect();
                 iban_valid(&c)
             }
             Validator::Aba => {
@@ -81,7 +85,10 @@ impl Validator {
 
 /// The ASCII digits of `s`, as values 0..=9.
 pub(crate) fn digits(s: &str) -> Vec<u8> {
-    s.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect()
+    s.bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect()
 }
 
 /// Luhn check over digit values.
@@ -97,7 +104,7 @@ pub(crate) fn luhn(d: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// ABA routing number checksum over 9 digit values.
@@ -107,7 +114,7 @@ pub(crate) fn aba(d: &[u8]) -> bool {
     }
     let w = [3u32, 7, 1, 3, 7, 1, 3, 7, 1];
     let s: u32 = d.iter().zip(w).map(|(&x, w)| u32::from(x) * w).sum();
-    s % 10 == 0
+    s.is_multiple_of(10)
 }
 
 /// US SSN rules over 9 digit values: area not 000/666/9xx, group not 00,
@@ -330,7 +337,15 @@ mod tests {
     #[test]
     fn ssn_cases() {
         assert!(Validator::Ssn.check("211-28-7964"));
-        for bad in ["000-12-3456", "666-12-3456", "912-12-3456", "123-00-4567", "123-45-0000", "078-05-1120", "111-11-1111"] {
+        for bad in [
+            "000-12-3456",
+            "666-12-3456",
+            "912-12-3456",
+            "123-00-4567",
+            "123-45-0000",
+            "078-05-1120",
+            "111-11-1111",
+        ] {
             assert!(!Validator::Ssn.check(bad), "{bad}");
         }
         assert!(itin_valid(&digits("912-78-1234")));

@@ -20,23 +20,38 @@ struct Case {
 }
 
 fn run(file: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let cases: Vec<Case> = serde_yaml_ng::from_str(&text).unwrap();
     let scanner = Scanner::builtin();
     let mut failures = Vec::new();
     for c in &cases {
-        let hint = c.field.as_deref().map_or_else(FieldHint::default, FieldHint::named);
+        let hint = c
+            .field
+            .as_deref()
+            .map_or_else(FieldHint::default, FieldHint::named);
         let found = scanner.scan(&c.text, hint);
-        let got: Vec<(Entity, &str)> = found.iter().map(|f| (f.entity.clone(), &c.text[f.start..f.end])).collect();
+        let got: Vec<(Entity, &str)> = found
+            .iter()
+            .map(|f| (f.entity.clone(), &c.text[f.start..f.end]))
+            .collect();
         for (e, v) in &c.expect {
             if !got.iter().any(|(ge, gv)| ge.as_str() == e && gv == v) {
-                failures.push(format!("{}: expected {e} {v:?} in {:?}; got {got:?}", file, c.text));
+                failures.push(format!(
+                    "{}: expected {e} {v:?} in {:?}; got {got:?}",
+                    file, c.text
+                ));
             }
         }
         for e in &c.absent {
             if let Some(g) = got.iter().find(|(ge, _)| ge.as_str() == e) {
-                failures.push(format!("{} ({}): unexpected {g:?}", file, c.note.as_deref().unwrap_or("")));
+                failures.push(format!(
+                    "{} ({}): unexpected {g:?}",
+                    file,
+                    c.note.as_deref().unwrap_or("")
+                ));
             }
         }
     }

@@ -33,12 +33,22 @@ fn dev_text_slice_meets_the_bar() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|s| (s["bstart"].as_u64().unwrap() as usize, s["bend"].as_u64().unwrap() as usize, s["label"].as_str().unwrap()))
+            .map(|s| {
+                (
+                    s["bstart"].as_u64().unwrap() as usize,
+                    s["bend"].as_u64().unwrap() as usize,
+                    s["label"].as_str().unwrap(),
+                )
+            })
             .collect();
         let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
         for g in &gold {
             gold_n += 1;
-            gold_hit += usize::from(found.iter().any(|f| f.entity.as_str() == g.2 && overlaps((f.start, f.end), (g.0, g.1))));
+            gold_hit += usize::from(
+                found
+                    .iter()
+                    .any(|f| f.entity.as_str() == g.2 && overlaps((f.start, f.end), (g.0, g.1))),
+            );
             for (i, b) in t.as_bytes()[g.0..g.1].iter().enumerate() {
                 // Count characters (not continuation bytes), skipping spaces.
                 if (b & 0xC0) == 0x80 || b.is_ascii_whitespace() {
@@ -49,9 +59,15 @@ fn dev_text_slice_meets_the_bar() {
                 leaked += usize::from(!found.iter().any(|f| f.start <= at && at < f.end));
             }
         }
-        for f in found.iter().filter(|f| f.entity.as_str() != "SECRET" && f.entity.as_str() != "US_ITIN") {
+        for f in found
+            .iter()
+            .filter(|f| f.entity.as_str() != "SECRET" && f.entity.as_str() != "US_ITIN")
+        {
             pred_n += 1;
-            pred_hit += usize::from(gold.iter().any(|g| f.entity.as_str() == g.2 && overlaps((f.start, f.end), (g.0, g.1))));
+            pred_hit += usize::from(
+                gold.iter()
+                    .any(|g| f.entity.as_str() == g.2 && overlaps((f.start, f.end), (g.0, g.1))),
+            );
         }
     }
     let p = pred_hit as f64 / pred_n.max(1) as f64;

@@ -76,7 +76,21 @@ proptest! {
 #[test]
 fn pathological_repetition() {
     let s = Scanner::builtin();
-    for unit in ["1 ", "A ", "Aa ", "1.", "1-", "a@", "@a.", "www.", "::", "-----BEGIN ", "Mr. ", "x=", "eyJ."] {
+    for unit in [
+        "1 ",
+        "A ",
+        "Aa ",
+        "1.",
+        "1-",
+        "a@",
+        "@a.",
+        "www.",
+        "::",
+        "-----BEGIN ",
+        "Mr. ",
+        "x=",
+        "eyJ.",
+    ] {
         let text = unit.repeat(5_000);
         check(&s, &text, FieldHint::default());
     }

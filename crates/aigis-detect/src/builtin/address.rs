@@ -22,55 +22,367 @@ use crate::{Entity, Finding};
 /// Street types that follow the street name (English-speaking countries;
 /// the USPS Publication 28 suffixes and common British ones).
 const SUFFIX_TYPES: &[&str] = &[
-    "alley", "allee", "annex", "arcade", "avenue", "ave", "bayou", "beach", "bend", "bluff", "bluffs",
-    "bottom", "boulevard", "blvd", "branch", "bridge", "brook", "brooks", "burg", "burgs", "bypass",
-    "camp", "canyon", "cape", "causeway", "center", "centers", "circle", "circles", "cir", "cliff",
-    "cliffs", "club", "common", "commons", "corner", "corners", "course", "court", "courts", "ct",
-    "cove", "coves", "creek", "crescent", "crest", "crossing", "crossroad", "curve", "dale", "dam",
-    "divide", "drive", "drives", "dr", "estate", "estates", "expressway", "extension", "extensions",
-    "fall", "falls", "ferry", "field", "fields", "flat", "flats", "ford", "fords", "forest", "forge",
-    "forges", "fork", "forks", "fort", "freeway", "garden", "gardens", "gateway", "glen", "glens",
-    "green", "greens", "grove", "groves", "harbor", "harbors", "haven", "heights", "highway", "hwy",
-    "hill", "hills", "hollow", "inlet", "island", "islands", "isle", "junction", "junctions", "key",
-    "keys", "knoll", "knolls", "lake", "lakes", "land", "landing", "lane", "ln", "light", "lights",
-    "loaf", "lock", "locks", "lodge", "loop", "mall", "manor", "manors", "meadow", "meadows", "mews",
-    "mill", "mills", "mission", "motorway", "mount", "mountain", "mountains", "neck", "orchard",
-    "oval", "overpass", "park", "parks", "parkway", "parkways", "pass", "passage", "path", "pike",
-    "pine", "pines", "place", "pl", "plain", "plains", "plaza", "point", "points", "port", "ports",
-    "prairie", "radial", "ramp", "ranch", "rapid", "rapids", "rest", "ridge", "ridges", "river",
-    "road", "roads", "rd", "route", "row", "rue", "run", "shoal", "shoals", "shore", "shores",
-    "skyway", "spring", "springs", "spur", "spurs", "square", "squares", "sq", "station",
-    "stravenue", "stream", "street", "streets", "st", "summit", "terrace", "throughway", "trace",
-    "track", "trafficway", "trail", "trailer", "tunnel", "turnpike", "underpass", "union",
-    "unions", "valley", "valleys", "viaduct", "view", "views", "village", "villages", "ville",
-    "vista", "walk", "walks", "wall", "way", "ways", "well", "wells", "close", "parade", "rise",
-    "wharf", "yard", "vale", "bank", "gate", "brow", "end", "croft", "hts", "pkwy", "ter", "trl",
+    "alley",
+    "allee",
+    "annex",
+    "arcade",
+    "avenue",
+    "ave",
+    "bayou",
+    "beach",
+    "bend",
+    "bluff",
+    "bluffs",
+    "bottom",
+    "boulevard",
+    "blvd",
+    "branch",
+    "bridge",
+    "brook",
+    "brooks",
+    "burg",
+    "burgs",
+    "bypass",
+    "camp",
+    "canyon",
+    "cape",
+    "causeway",
+    "center",
+    "centers",
+    "circle",
+    "circles",
+    "cir",
+    "cliff",
+    "cliffs",
+    "club",
+    "common",
+    "commons",
+    "corner",
+    "corners",
+    "course",
+    "court",
+    "courts",
+    "ct",
+    "cove",
+    "coves",
+    "creek",
+    "crescent",
+    "crest",
+    "crossing",
+    "crossroad",
+    "curve",
+    "dale",
+    "dam",
+    "divide",
+    "drive",
+    "drives",
+    "dr",
+    "estate",
+    "estates",
+    "expressway",
+    "extension",
+    "extensions",
+    "fall",
+    "falls",
+    "ferry",
+    "field",
+    "fields",
+    "flat",
+    "flats",
+    "ford",
+    "fords",
+    "forest",
+    "forge",
+    "forges",
+    "fork",
+    "forks",
+    "fort",
+    "freeway",
+    "garden",
+    "gardens",
+    "gateway",
+    "glen",
+    "glens",
+    "green",
+    "greens",
+    "grove",
+    "groves",
+    "harbor",
+    "harbors",
+    "haven",
+    "heights",
+    "highway",
+    "hwy",
+    "hill",
+    "hills",
+    "hollow",
+    "inlet",
+    "island",
+    "islands",
+    "isle",
+    "junction",
+    "junctions",
+    "key",
+    "keys",
+    "knoll",
+    "knolls",
+    "lake",
+    "lakes",
+    "land",
+    "landing",
+    "lane",
+    "ln",
+    "light",
+    "lights",
+    "loaf",
+    "lock",
+    "locks",
+    "lodge",
+    "loop",
+    "mall",
+    "manor",
+    "manors",
+    "meadow",
+    "meadows",
+    "mews",
+    "mill",
+    "mills",
+    "mission",
+    "motorway",
+    "mount",
+    "mountain",
+    "mountains",
+    "neck",
+    "orchard",
+    "oval",
+    "overpass",
+    "park",
+    "parks",
+    "parkway",
+    "parkways",
+    "pass",
+    "passage",
+    "path",
+    "pike",
+    "pine",
+    "pines",
+    "place",
+    "pl",
+    "plain",
+    "plains",
+    "plaza",
+    "point",
+    "points",
+    "port",
+    "ports",
+    "prairie",
+    "radial",
+    "ramp",
+    "ranch",
+    "rapid",
+    "rapids",
+    "rest",
+    "ridge",
+    "ridges",
+    "river",
+    "road",
+    "roads",
+    "rd",
+    "route",
+    "row",
+    "rue",
+    "run",
+    "shoal",
+    "shoals",
+    "shore",
+    "shores",
+    "skyway",
+    "spring",
+    "springs",
+    "spur",
+    "spurs",
+    "square",
+    "squares",
+    "sq",
+    "station",
+    "stravenue",
+    "stream",
+    "street",
+    "streets",
+    "st",
+    "summit",
+    "terrace",
+    "throughway",
+    "trace",
+    "track",
+    "trafficway",
+    "trail",
+    "trailer",
+    "tunnel",
+    "turnpike",
+    "underpass",
+    "union",
+    "unions",
+    "valley",
+    "valleys",
+    "viaduct",
+    "view",
+    "views",
+    "village",
+    "villages",
+    "ville",
+    "vista",
+    "walk",
+    "walks",
+    "wall",
+    "way",
+    "ways",
+    "well",
+    "wells",
+    "close",
+    "parade",
+    "rise",
+    "wharf",
+    "yard",
+    "vale",
+    "bank",
+    "gate",
+    "brow",
+    "end",
+    "croft",
+    "hts",
+    "pkwy",
+    "ter",
+    "trl",
 ];
 
 /// Street types that come before the street name (Spanish, Catalan,
 /// Portuguese, Italian, French).
 const PREFIX_TYPES: &[&str] = &[
-    "calle", "c", "avenida", "avda", "av", "paseo", "pº", "plaza", "pza", "camino", "carretera",
-    "ctra", "ronda", "rambla", "vía", "via", "vial", "travesía", "travesia", "pasaje", "callejón",
-    "callejon", "cuesta", "glorieta", "alameda", "urbanización", "urbanizacion", "urb", "cañada",
-    "canada", "acceso", "bulevar", "pasadizo", "carrer", "passeig", "rúa", "rua", "praza", "largo",
-    "rue", "avenue", "boulevard", "bd", "bld", "chemin", "impasse", "place", "allée", "allee",
-    "route", "quai", "cours", "passage", "square", "voie", "faubourg", "sentier", "viale", "piazza",
-    "corso", "vicolo",
+    "calle",
+    "c",
+    "avenida",
+    "avda",
+    "av",
+    "paseo",
+    "pº",
+    "plaza",
+    "pza",
+    "camino",
+    "carretera",
+    "ctra",
+    "ronda",
+    "rambla",
+    "vía",
+    "via",
+    "vial",
+    "travesía",
+    "travesia",
+    "pasaje",
+    "callejón",
+    "callejon",
+    "cuesta",
+    "glorieta",
+    "alameda",
+    "urbanización",
+    "urbanizacion",
+    "urb",
+    "cañada",
+    "canada",
+    "acceso",
+    "bulevar",
+    "pasadizo",
+    "carrer",
+    "passeig",
+    "rúa",
+    "rua",
+    "praza",
+    "largo",
+    "rue",
+    "avenue",
+    "boulevard",
+    "bd",
+    "bld",
+    "chemin",
+    "impasse",
+    "place",
+    "allée",
+    "allee",
+    "route",
+    "quai",
+    "cours",
+    "passage",
+    "square",
+    "voie",
+    "faubourg",
+    "sentier",
+    "viale",
+    "piazza",
+    "corso",
+    "vicolo",
 ];
 
 /// German street-name endings (as a compound suffix or a separate word).
 const DE_SUFFIXES: &[&str] = &[
-    "straße", "strasse", "str", "weg", "platz", "allee", "gasse", "ring", "damm", "ufer", "steig",
-    "pfad", "chaussee", "markt", "graben", "wall", "hof", "berg", "brücke", "bruecke", "tor",
-    "kamp", "stieg", "zeile", "promenade",
+    "straße",
+    "strasse",
+    "str",
+    "weg",
+    "platz",
+    "allee",
+    "gasse",
+    "ring",
+    "damm",
+    "ufer",
+    "steig",
+    "pfad",
+    "chaussee",
+    "markt",
+    "graben",
+    "wall",
+    "hof",
+    "berg",
+    "brücke",
+    "bruecke",
+    "tor",
+    "kamp",
+    "stieg",
+    "zeile",
+    "promenade",
 ];
 
 /// Secondary unit designators.
 const UNITS: &[&str] = &[
-    "apt", "apartment", "suite", "ste", "unit", "flat", "studio", "floor", "fl", "room", "rm",
-    "building", "bldg", "piso", "puerta", "escalera", "esc", "portal", "bajo", "planta", "étage",
-    "etage", "bâtiment", "batiment", "appartement", "app", "wohnung", "whg", "box", "po",
+    "apt",
+    "apartment",
+    "suite",
+    "ste",
+    "unit",
+    "flat",
+    "studio",
+    "floor",
+    "fl",
+    "room",
+    "rm",
+    "building",
+    "bldg",
+    "piso",
+    "puerta",
+    "escalera",
+    "esc",
+    "portal",
+    "bajo",
+    "planta",
+    "étage",
+    "etage",
+    "bâtiment",
+    "batiment",
+    "appartement",
+    "app",
+    "wohnung",
+    "whg",
+    "box",
+    "po",
 ];
 
 /// USPS state and territory codes, including military AA/AE/AP.
@@ -104,7 +416,12 @@ fn house_number(cx: &Cx<'_>, i: usize) -> Option<usize> {
         return None;
     }
     // "3/5", "12-14"
-    if matches!(cx.gap_after(i), b"/" | b"-") && cx.toks.get(i + 1).is_some_and(|n| n.is(flag::DIGITS) && n.len() <= 4) {
+    if matches!(cx.gap_after(i), b"/" | b"-")
+        && cx
+            .toks
+            .get(i + 1)
+            .is_some_and(|n| n.is(flag::DIGITS) && n.len() <= 4)
+    {
         return Some(i + 1);
     }
     Some(i)
@@ -142,9 +459,23 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         let start = t.start;
         let end = toks[end_tok].end;
         let score = if parts > 0 { 0.9 } else { 0.7 };
-        cx.emit(out, Entity::LOCATION, start, end, score, "street_address", || {
-            (format!("{how}{}", if parts > 0 { " with city/postcode" } else { "" }), None)
-        });
+        cx.emit(
+            out,
+            Entity::LOCATION,
+            start,
+            end,
+            score,
+            "street_address",
+            || {
+                (
+                    format!(
+                        "{how}{}",
+                        if parts > 0 { " with city/postcode" } else { "" }
+                    ),
+                    None,
+                )
+            },
+        );
         i = end_tok + 1;
     }
 }
@@ -152,7 +483,9 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
 /// `519 Nathan Forge`, `45216 Alexander Glens`, `12, rue Gilbert Guillon`.
 fn number_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     let toks = cx.toks;
-    if cx.byte_before(toks[i].start).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'/' || b == b'#') {
+    if cx.byte_before(toks[i].start).is_some_and(|b| {
+        b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'/' || b == b'#'
+    }) {
         return None;
     }
     let hn = house_number(cx, i)?;
@@ -162,7 +495,27 @@ fn number_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     }
     // French style: "12, rue ..." / "12 rue ..."
     let nx = toks.get(hn + 1)?;
-    if lower_eq_any(cx.s(nx), &["rue", "avenue", "boulevard", "chemin", "impasse", "place", "allée", "route", "quai", "cours", "passage", "square", "voie", "faubourg", "bd", "av"]) {
+    if lower_eq_any(
+        cx.s(nx),
+        &[
+            "rue",
+            "avenue",
+            "boulevard",
+            "chemin",
+            "impasse",
+            "place",
+            "allée",
+            "route",
+            "quai",
+            "cours",
+            "passage",
+            "square",
+            "voie",
+            "faubourg",
+            "bd",
+            "av",
+        ],
+    ) {
         let end = name_words(cx, hn + 2, 5)?;
         return Some((end, "house number, French street type, name"));
     }
@@ -195,7 +548,15 @@ fn name_words(cx: &Cx<'_>, k: usize, max: usize) -> Option<usize> {
     let mut j = k;
     let mut n = 0;
     while let Some(w) = toks.get(j) {
-        let particle = !w.is(flag::UPPER_FIRST) && w.is(flag::ALPHA) && eq_any(cx.b(w), &["de", "del", "la", "las", "los", "d", "du", "des", "le", "les", "l", "y", "i", "da", "do", "dos", "di"]);
+        let particle = !w.is(flag::UPPER_FIRST)
+            && w.is(flag::ALPHA)
+            && eq_any(
+                cx.b(w),
+                &[
+                    "de", "del", "la", "las", "los", "d", "du", "des", "le", "les", "l", "y", "i",
+                    "da", "do", "dos", "di",
+                ],
+            );
         if !(cap(w) || particle) || n >= max {
             break;
         }
@@ -228,15 +589,24 @@ fn type_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     let last_name = name_words(cx, k, 6)?;
     k = last_name + 1;
     let gap = cx.gap_after(last_name);
-    if !matches!(gap, b" " | b", " | b", n\xc2\xba " | b" n\xc2\xba " | b", no " | b" no ") {
+    if !matches!(
+        gap,
+        b" " | b", " | b", n\xc2\xba " | b" n\xc2\xba " | b", no " | b" no "
+    ) {
         return None;
     }
     // Optional "nº"/"no" between.
-    if toks.get(k).is_some_and(|w| w.is(flag::ALPHA) && eq_any(cx.b(w), &["no", "n", "num"])) {
+    if toks
+        .get(k)
+        .is_some_and(|w| w.is(flag::ALPHA) && eq_any(cx.b(w), &["no", "n", "num"]))
+    {
         k += 1;
     }
     let hn = house_number(cx, k)?;
-    if cx.byte_at(toks[hn].end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+    if cx
+        .byte_at(toks[hn].end)
+        .is_some_and(|b| b.is_ascii_alphanumeric())
+    {
         return None;
     }
     Some((hn, "street type, name, house number"))
@@ -251,19 +621,26 @@ fn german(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     }
     // Hyphenated compound: Name-Name-Allee
     let mut j = i;
-    while cx.gap_after(j) == b"-" && toks.get(j + 1).is_some_and(|n| n.is(flag::ALPHA)) && j - i < 4 {
+    while cx.gap_after(j) == b"-" && toks.get(j + 1).is_some_and(|n| n.is(flag::ALPHA)) && j - i < 4
+    {
         j += 1;
     }
     let last = toks[j];
     let lw = cx.s(&last).to_lowercase();
-    let ends_de = DE_SUFFIXES.iter().any(|s| lw.ends_with(s) && (lw.len() > s.len() + 2 || j > i));
+    let ends_de = DE_SUFFIXES
+        .iter()
+        .any(|s| lw.ends_with(s) && (lw.len() > s.len() + 2 || j > i));
     // Two words: "Am Markt", "Berliner Straße"
     let (last_word_tok, ok) = if ends_de {
         (j, true)
     } else if cx.gap_after(j) == b" " {
         let n = toks.get(j + 1)?;
         let nw = cx.s(n).to_lowercase();
-        let two = n.is(flag::ALPHA) && n.is(flag::UPPER_FIRST) && DE_SUFFIXES.iter().any(|s| nw == *s || (nw.ends_with(s) && nw.len() > s.len() + 2));
+        let two = n.is(flag::ALPHA)
+            && n.is(flag::UPPER_FIRST)
+            && DE_SUFFIXES
+                .iter()
+                .any(|s| nw == *s || (nw.ends_with(s) && nw.len() > s.len() + 2));
         (j + 1, two && j == i)
     } else {
         (j, false)
@@ -281,7 +658,10 @@ fn german(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     }
     k += 1;
     let hn = house_number(cx, k)?;
-    if cx.byte_at(toks[hn].end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+    if cx
+        .byte_at(toks[hn].end)
+        .is_some_and(|b| b.is_ascii_alphanumeric())
+    {
         return None;
     }
     Some((hn, "German street name and house number"))
@@ -331,7 +711,11 @@ fn military(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     let w = cx.b(&t);
     if eq_any(w, &["USNS", "USS", "USCGC", "USNV"]) && t.is(flag::ALL_UPPER) {
         let last = name_words(cx, i + 1, 3)?;
-        if cx.gap_after(last) == b", " && toks.get(last + 1).is_some_and(|x| eq_any(cx.b(x), &["FPO", "APO", "DPO"])) {
+        if cx.gap_after(last) == b", "
+            && toks
+                .get(last + 1)
+                .is_some_and(|x| eq_any(cx.b(x), &["FPO", "APO", "DPO"]))
+        {
             return Some((last, "military ship address"));
         }
         return None;
@@ -347,7 +731,11 @@ fn military(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
         if !(eq_any(cx.b(b), &["Box"]) && bn.is(flag::DIGITS)) {
             return None;
         }
-        if cx.gap_after(i + 3) == b", " && toks.get(i + 4).is_some_and(|x| eq_any(cx.b(x), &["FPO", "APO", "DPO"])) {
+        if cx.gap_after(i + 3) == b", "
+            && toks
+                .get(i + 4)
+                .is_some_and(|x| eq_any(cx.b(x), &["FPO", "APO", "DPO"]))
+        {
             return Some((i + 3, "military unit address"));
         }
     }
@@ -368,7 +756,11 @@ fn extend(cx: &Cx<'_>, last: usize) -> (usize, usize) {
         let Some(u) = toks.get(end + 1) else { break };
         if matches!(g, b" " | b", ") && u.is(flag::ALPHA) && eq_any(cx.b(u), UNITS) {
             let ng = cx.gap_after(end + 1);
-            if matches!(ng, b" " | b". " | b" #" | b"." | b": ") && toks.get(end + 2).is_some_and(|n| n.is(flag::HAS_DIGIT) && n.len() <= 6) {
+            if matches!(ng, b" " | b". " | b" #" | b"." | b": ")
+                && toks
+                    .get(end + 2)
+                    .is_some_and(|n| n.is(flag::HAS_DIGIT) && n.len() <= 6)
+            {
                 end += 2;
                 continue;
             }
@@ -377,7 +769,12 @@ fn extend(cx: &Cx<'_>, last: usize) -> (usize, usize) {
     }
     for _ in 0..5 {
         let g = cx.gap_after(end);
-        if !matches!(g, b", " | b" , " | b"," | b" ") || cx.bytes.get(toks[end].end..).is_some_and(|r| r.starts_with(b"\n")) {
+        if !matches!(g, b", " | b" , " | b"," | b" ")
+            || cx
+                .bytes
+                .get(toks[end].end..)
+                .is_some_and(|r| r.starts_with(b"\n"))
+        {
             break;
         }
         let comma = g.contains(&b',');
@@ -387,15 +784,24 @@ fn extend(cx: &Cx<'_>, last: usize) -> (usize, usize) {
             break;
         }
         // US state + ZIP
-        if t.is(flag::ALL_UPPER) && t.len() == 2 && eq_any(cx.b(t), US_STATES) && cx.gap_after(k) == b" " {
-            if toks.get(k + 1).is_some_and(|z| z.is(flag::DIGITS) && z.len() == 5) {
-                end = k + 1;
-                if cx.gap_after(end) == b"-" && toks.get(end + 1).is_some_and(|x| x.is(flag::DIGITS) && x.len() == 4) {
-                    end += 1;
-                }
-                parts += 1;
-                break;
+        if t.is(flag::ALL_UPPER)
+            && t.len() == 2
+            && eq_any(cx.b(t), US_STATES)
+            && cx.gap_after(k) == b" "
+            && toks
+                .get(k + 1)
+                .is_some_and(|z| z.is(flag::DIGITS) && z.len() == 5)
+        {
+            end = k + 1;
+            if cx.gap_after(end) == b"-"
+                && toks
+                    .get(end + 1)
+                    .is_some_and(|x| x.is(flag::DIGITS) && x.len() == 4)
+            {
+                end += 1;
             }
+            parts += 1;
+            break;
         }
         // UK postcode: "HP34 9XP", "SW1A 1AA", "M1 1AE"
         if let Some(pe) = uk_postcode(cx, k) {
@@ -410,20 +816,22 @@ fn extend(cx: &Cx<'_>, last: usize) -> (usize, usize) {
             }
             end = k;
             parts += 1;
-            if cx.gap_after(k) == b" " && toks.get(k + 1).is_some_and(cap) {
-                if let Some(c) = city_words(cx, k + 1) {
-                    end = c;
-                }
+            if cx.gap_after(k) == b" "
+                && toks.get(k + 1).is_some_and(cap)
+                && let Some(c) = city_words(cx, k + 1)
+            {
+                end = c;
             }
             continue;
         }
         // City words (only after a comma).
-        if comma && cap(t) {
-            if let Some(c) = city_words(cx, k) {
-                end = c;
-                parts += 1;
-                continue;
-            }
+        if comma
+            && cap(t)
+            && let Some(c) = city_words(cx, k)
+        {
+            end = c;
+            parts += 1;
+            continue;
         }
         break;
     }
@@ -437,7 +845,15 @@ fn city_words(cx: &Cx<'_>, k: usize) -> Option<usize> {
     let mut last = None;
     let mut n = 0;
     while let Some(w) = toks.get(j) {
-        let particle = w.is(flag::ALPHA) && !w.is(flag::UPPER_FIRST) && eq_any(cx.b(w), &["am", "an", "der", "de", "del", "la", "le", "les", "sur", "en", "im", "bei", "upon", "on"]);
+        let particle = w.is(flag::ALPHA)
+            && !w.is(flag::UPPER_FIRST)
+            && eq_any(
+                cx.b(w),
+                &[
+                    "am", "an", "der", "de", "del", "la", "le", "les", "sur", "en", "im", "bei",
+                    "upon", "on",
+                ],
+            );
         if !(cap(w) || particle || (w.is(flag::ALL_UPPER) && w.len() > 2)) || n >= 6 {
             break;
         }
@@ -465,9 +881,14 @@ fn uk_postcode(cx: &Cx<'_>, k: usize) -> Option<usize> {
     let (ab, bb) = (cx.b(a), cx.b(b));
     let outward = (2..=4).contains(&ab.len())
         && ab[0].is_ascii_uppercase()
-        && ab.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && ab
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         && ab.iter().any(u8::is_ascii_digit);
-    let inward = bb.len() == 3 && bb[0].is_ascii_digit() && bb[1].is_ascii_uppercase() && bb[2].is_ascii_uppercase();
+    let inward = bb.len() == 3
+        && bb[0].is_ascii_digit()
+        && bb[1].is_ascii_uppercase()
+        && bb[2].is_ascii_uppercase();
     (outward && inward).then_some(k + 1)
 }
 

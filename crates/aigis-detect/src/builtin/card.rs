@@ -56,10 +56,13 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         // Not the middle of a longer number (e.g. "12 4111 1111 ...").
-        let prev_joined = i > 0
-            && toks[i - 1].is(flag::DIGITS)
-            && matches!(cx.gap_before(i), b" " | b"-");
-        if prev_joined || cx.byte_before(t.start).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/') {
+        let prev_joined =
+            i > 0 && toks[i - 1].is(flag::DIGITS) && matches!(cx.gap_before(i), b" " | b"-");
+        if prev_joined
+            || cx
+                .byte_before(t.start)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/')
+        {
             i += 1;
             continue;
         }
@@ -85,7 +88,13 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             let gap = cx.gap_after(k);
             let joins = matches!(gap, b" " | b"-") && sep.is_none_or(|s| s == gap);
             match toks.get(k + 1) {
-                Some(n) if joins && n.is(flag::DIGITS) && !n.is(flag::CLAIMED) && n.len() <= 6 && tk.len() <= 6 => {
+                Some(n)
+                    if joins
+                        && n.is(flag::DIGITS)
+                        && !n.is(flag::CLAIMED)
+                        && n.len() <= 6
+                        && tk.len() <= 6 =>
+                {
                     sep = Some(gap);
                     k += 1;
                 }
@@ -112,10 +121,22 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         }
         if let Some((k_end, end, brand, grouped)) = matched {
             let score = if grouped { 0.95 } else { 0.9 };
-            cx.emit(out, Entity::CREDIT_CARD, t.start, end, score, "credit_card", || {
-                let how = if grouped { "grouped digits" } else { "digit run" };
-                (format!("{how}, issuer range {brand}"), Some("luhn"))
-            });
+            cx.emit(
+                out,
+                Entity::CREDIT_CARD,
+                t.start,
+                end,
+                score,
+                "credit_card",
+                || {
+                    let how = if grouped {
+                        "grouped digits"
+                    } else {
+                        "digit run"
+                    };
+                    (format!("{how}, issuer range {brand}"), Some("luhn"))
+                },
+            );
             i = k_end + 1;
         } else {
             i += 1;
@@ -139,7 +160,10 @@ mod tests {
     #[test]
     fn finds_cards() {
         assert_eq!(cards("card 4455105172169442."), ["4455105172169442"]);
-        assert_eq!(cards("card=4266-7253-4096-4439 order"), ["4266-7253-4096-4439"]);
+        assert_eq!(
+            cards("card=4266-7253-4096-4439 order"),
+            ["4266-7253-4096-4439"]
+        );
         assert_eq!(cards("amex 3761 537175 65314 ok"), ["3761 537175 65314"]);
         // Mastercard 2-series.
         assert_eq!(cards("PAN 2221 0000 0000 0009"), ["2221 0000 0000 0009"]);

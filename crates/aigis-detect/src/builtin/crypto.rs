@@ -38,18 +38,36 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let b = cx.b(t);
-        let legacy = matches!(b[0], b'1' | b'3' | b'm' | b'n' | b'2') && (25..=35).contains(&b.len());
-        let segwit = b.len() >= 14 && (b[..3].eq_ignore_ascii_case(b"bc1") || b[..3].eq_ignore_ascii_case(b"tb1"));
+        let legacy =
+            matches!(b[0], b'1' | b'3' | b'm' | b'n' | b'2') && (25..=35).contains(&b.len());
+        let segwit = b.len() >= 14
+            && (b[..3].eq_ignore_ascii_case(b"bc1") || b[..3].eq_ignore_ascii_case(b"tb1"));
         if !(legacy || segwit) {
             continue;
         }
         let s = cx.s(t);
-        let ok = if segwit { segwit_valid(s) } else { base58_valid(s) };
+        let ok = if segwit {
+            segwit_valid(s)
+        } else {
+            base58_valid(s)
+        };
         if ok {
-            cx.emit(out, Entity::CRYPTO, t.start, t.end, 0.95, "crypto_btc", || {
-                let (p, v) = if segwit { ("bech32 SegWit address", "bech32") } else { ("base58 legacy address", "base58check") };
-                (p.into(), Some(v))
-            });
+            cx.emit(
+                out,
+                Entity::CRYPTO,
+                t.start,
+                t.end,
+                0.95,
+                "crypto_btc",
+                || {
+                    let (p, v) = if segwit {
+                        ("bech32 SegWit address", "bech32")
+                    } else {
+                        ("base58 legacy address", "base58check")
+                    };
+                    (p.into(), Some(v))
+                },
+            );
         }
     }
 }
@@ -69,13 +87,25 @@ mod tests {
 
     #[test]
     fn finds_addresses() {
-        assert_eq!(btc("to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa ok"), ["1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"]);
-        assert_eq!(btc("to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq ok"), ["bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"]);
-        assert_eq!(btc("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"), ["3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"]);
+        assert_eq!(
+            btc("to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa ok"),
+            ["1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"]
+        );
+        assert_eq!(
+            btc("to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq ok"),
+            ["bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"]
+        );
+        assert_eq!(
+            btc("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"),
+            ["3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"]
+        );
     }
 
     #[test]
     fn rejects_bad_checksums() {
-        assert!(btc("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdz").is_empty());
+        assert!(
+            btc("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdz")
+                .is_empty()
+        );
     }
 }

@@ -21,12 +21,40 @@ fn month(w: &[u8]) -> Option<u8> {
     if w.len() < 3 || w.len() > 10 {
         return None;
     }
-    let p = [w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase(), w[2].to_ascii_lowercase()];
+    let p = [
+        w[0].to_ascii_lowercase(),
+        w[1].to_ascii_lowercase(),
+        w[2].to_ascii_lowercase(),
+    ];
     if !matches!(
         &p,
-        b"jan" | b"feb" | b"mar" | b"apr" | b"may" | b"jun" | b"jul" | b"aug" | b"sep" | b"oct" | b"nov" | b"dec"
-            | b"ene" | b"abr" | b"ago" | b"dic" | b"okt" | b"dez" | b"avr" | b"mai" | b"jui" | b"ao\xc3" | b"d\xc3\xa9"
-            | b"f\xc3\xa9" | b"m\xc3\xa4" | b"fev" | b"mae"
+        b"jan"
+            | b"feb"
+            | b"mar"
+            | b"apr"
+            | b"may"
+            | b"jun"
+            | b"jul"
+            | b"aug"
+            | b"sep"
+            | b"oct"
+            | b"nov"
+            | b"dec"
+            | b"ene"
+            | b"abr"
+            | b"ago"
+            | b"dic"
+            | b"okt"
+            | b"dez"
+            | b"avr"
+            | b"mai"
+            | b"jui"
+            | b"ao\xc3"
+            | b"d\xc3\xa9"
+            | b"f\xc3\xa9"
+            | b"m\xc3\xa4"
+            | b"fev"
+            | b"mae"
     ) {
         return None;
     }
@@ -44,7 +72,8 @@ fn month(w: &[u8]) -> Option<u8> {
         b"september" | b"sep" | b"sept" | b"septembre" | b"septiembre" => 9,
         b"october" | b"oct" | b"oktober" | b"okt" | b"octobre" | b"octubre" => 10,
         b"november" | b"nov" | b"novembre" | b"noviembre" => 11,
-        b"december" | b"dec" | b"dezember" | b"dez" | b"d\xc3\xa9cembre" | b"decembre" | b"diciembre" | b"dic" => 12,
+        b"december" | b"dec" | b"dezember" | b"dez" | b"d\xc3\xa9cembre" | b"decembre"
+        | b"diciembre" | b"dic" => 12,
         _ => return None,
     };
     Some(m)
@@ -54,14 +83,18 @@ fn num(cx: &Cx<'_>, t: &Token) -> Option<u32> {
     if !t.is(flag::DIGITS) || t.len() > 4 {
         return None;
     }
-    Some(cx.b(t).iter().fold(0u32, |a, &b| a * 10 + u32::from(b - b'0')))
+    Some(
+        cx.b(t)
+            .iter()
+            .fold(0u32, |a, &b| a * 10 + u32::from(b - b'0')),
+    )
 }
 
 fn days_in(m: u32, y: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         _ => 0,
     }
@@ -97,7 +130,9 @@ fn timestamp_follows(bytes: &[u8], end: usize) -> bool {
 fn glued_before(cx: &Cx<'_>, pos: usize) -> bool {
     match cx.byte_before(pos) {
         Some(b) if b.is_ascii_alphanumeric() => true,
-        Some(b'-' | b'/' | b'.' | b':') => pos >= 2 && cx.bytes.get(pos - 2).is_some_and(u8::is_ascii_alphanumeric),
+        Some(b'-' | b'/' | b'.' | b':') => {
+            pos >= 2 && cx.bytes.get(pos - 2).is_some_and(u8::is_ascii_alphanumeric)
+        }
         _ => false,
     }
 }
@@ -105,7 +140,8 @@ fn glued_before(cx: &Cx<'_>, pos: usize) -> bool {
 fn glued_after(cx: &Cx<'_>, end: usize) -> bool {
     let a = cx.bytes.get(end..).unwrap_or(&[]);
     a.first().is_some_and(|b| b.is_ascii_alphanumeric())
-        || (matches!(a.first(), Some(b'-' | b'/' | b'.')) && a.get(1).is_some_and(u8::is_ascii_digit))
+        || (matches!(a.first(), Some(b'-' | b'/' | b'.'))
+            && a.get(1).is_some_and(u8::is_ascii_digit))
 }
 
 pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
@@ -155,7 +191,11 @@ fn numeric(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize> {
     let iso = a.len() == 4;
     let score = if iso { ISO } else { NUMERIC };
     cx.emit(out, Entity::DATE_TIME, s, e, score, "date", || {
-        let p = if iso { "year-month-day" } else { "day/month/year or month/day/year" };
+        let p = if iso {
+            "year-month-day"
+        } else {
+            "day/month/year or month/day/year"
+        };
         (format!("{p}, a real calendar date"), None)
     });
     Some(i + 3)
@@ -194,12 +234,22 @@ fn day_month_year(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize
         return None;
     }
     let y = num(cx, yt)?;
-    if yt.len() != 4 || !valid(y, u32::from(m), d) || glued_after(cx, yt.end) || timestamp_follows(cx.bytes, yt.end) {
+    if yt.len() != 4
+        || !valid(y, u32::from(m), d)
+        || glued_after(cx, yt.end)
+        || timestamp_follows(cx.bytes, yt.end)
+    {
         return None;
     }
-    cx.emit(out, Entity::DATE_TIME, dt.start, yt.end, WORDS, "date", || {
-        ("day, month name, year".into(), None)
-    });
+    cx.emit(
+        out,
+        Entity::DATE_TIME,
+        dt.start,
+        yt.end,
+        WORDS,
+        "date",
+        || ("day, month name, year".into(), None),
+    );
     Some(k2 + 1)
 }
 
@@ -208,7 +258,10 @@ fn month_day_year(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize
     let toks = cx.toks;
     let mt = toks.get(i)?;
     let m = month(cx.b(mt))?;
-    if cx.byte_before(mt.start).is_some_and(|b| b.is_ascii_alphanumeric()) {
+    if cx
+        .byte_before(mt.start)
+        .is_some_and(|b| b.is_ascii_alphanumeric())
+    {
         return None;
     }
     // "May" and "March" as ordinary words need the full pattern anyway.
@@ -226,19 +279,31 @@ fn month_day_year(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize
     if !suffix.is_empty() && !matches!(suffix, b"st" | b"nd" | b"rd" | b"th") {
         return None;
     }
-    let d = db[..digits].iter().fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'));
+    let d = db[..digits]
+        .iter()
+        .fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'));
     let g2 = cx.gap_after(i + 1);
     if !matches!(g2, b" " | b", " | b"," | b"-" | b"/") {
         return None;
     }
     let yt = toks.get(i + 2)?;
     let y = num(cx, yt)?;
-    if yt.len() != 4 || !valid(y, u32::from(m), d) || glued_after(cx, yt.end) || timestamp_follows(cx.bytes, yt.end) {
+    if yt.len() != 4
+        || !valid(y, u32::from(m), d)
+        || glued_after(cx, yt.end)
+        || timestamp_follows(cx.bytes, yt.end)
+    {
         return None;
     }
-    cx.emit(out, Entity::DATE_TIME, mt.start, yt.end, WORDS, "date", || {
-        ("month name, day, year".into(), None)
-    });
+    cx.emit(
+        out,
+        Entity::DATE_TIME,
+        mt.start,
+        yt.end,
+        WORDS,
+        "date",
+        || ("month name, day, year".into(), None),
+    );
     Some(i + 3)
 }
 

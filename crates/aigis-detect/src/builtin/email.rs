@@ -26,7 +26,10 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         if let Some((s, e)) = span_at(bytes, at) {
             last_end = e;
             cx.emit(out, Entity::EMAIL_ADDRESS, s, e, 0.9, "email", || {
-                ("local part @ domain with a known-shape top-level domain".into(), None)
+                (
+                    "local part @ domain with a known-shape top-level domain".into(),
+                    None,
+                )
             });
         }
     }
@@ -62,7 +65,11 @@ pub(crate) fn span_at(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
     let mut labels = 0;
     let mut tld: &[u8] = &[];
     for label in domain.split(|&b| b == b'.') {
-        if label.is_empty() || label.len() > 63 || label[0] == b'-' || label[label.len() - 1] == b'-' {
+        if label.is_empty()
+            || label.len() > 63
+            || label[0] == b'-'
+            || label[label.len() - 1] == b'-'
+        {
             return None;
         }
         labels += 1;
@@ -89,8 +96,14 @@ mod tests {
 
     #[test]
     fn finds_addresses() {
-        assert_eq!(emails("mail jenspeterniemeier@yahoo.de."), ["jenspeterniemeier@yahoo.de"]);
-        assert_eq!(emails("login ok user=a.b+x@mail.example.co.uk src"), ["a.b+x@mail.example.co.uk"]);
+        assert_eq!(
+            emails("mail jenspeterniemeier@yahoo.de."),
+            ["jenspeterniemeier@yahoo.de"]
+        );
+        assert_eq!(
+            emails("login ok user=a.b+x@mail.example.co.uk src"),
+            ["a.b+x@mail.example.co.uk"]
+        );
     }
 
     #[test]

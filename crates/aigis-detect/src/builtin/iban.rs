@@ -18,7 +18,10 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         if t.is(flag::CLAIMED)
             || t.len() < 4
             || !t.is(flag::HAS_DIGIT)
-            || !(b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase() && b[2].is_ascii_digit() && b[3].is_ascii_digit())
+            || !(b[0].is_ascii_uppercase()
+                && b[1].is_ascii_uppercase()
+                && b[2].is_ascii_digit()
+                && b[3].is_ascii_digit())
         {
             i += 1;
             continue;
@@ -27,7 +30,10 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             i += 1;
             continue;
         };
-        if cx.byte_before(t.start).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        if cx
+            .byte_before(t.start)
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        {
             i += 1;
             continue;
         }
@@ -38,7 +44,11 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         loop {
             let tk = toks[k];
             let part = cx.b(&tk);
-            if !part.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) && k > i {
+            if !part
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && k > i
+            {
                 break;
             }
             if buf.len() + part.len() > want {
@@ -53,7 +63,14 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             // Continue over single-space separated groups of up to 4.
             let next = toks.get(k + 1);
             match next {
-                Some(n) if cx.gap_after(k) == b" " && n.len() <= 4 && tk.len() == 4 && !n.is(flag::CLAIMED) => k += 1,
+                Some(n)
+                    if cx.gap_after(k) == b" "
+                        && n.len() <= 4
+                        && tk.len() == 4
+                        && !n.is(flag::CLAIMED) =>
+                {
+                    k += 1
+                }
                 _ => break,
             }
         }
@@ -61,8 +78,18 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         if ok && !glued && mod97(&buf) {
             let grouped = k > i;
             cx.emit(out, Entity::IBAN_CODE, t.start, end, 0.95, "iban", || {
-                let how = if grouped { "country code, check digits, groups of four" } else { "country code, check digits, BBAN" };
-                (format!("{how}; length {want} for {}", String::from_utf8_lossy(&buf[..2])), Some("mod97"))
+                let how = if grouped {
+                    "country code, check digits, groups of four"
+                } else {
+                    "country code, check digits, BBAN"
+                };
+                (
+                    format!(
+                        "{how}; length {want} for {}",
+                        String::from_utf8_lossy(&buf[..2])
+                    ),
+                    Some("mod97"),
+                )
             });
             i = k + 1;
         } else {
@@ -86,8 +113,14 @@ mod tests {
 
     #[test]
     fn finds_ibans() {
-        assert_eq!(ibans("IBAN GB82 WEST 1234 5698 7654 32 within 3 days"), ["GB82 WEST 1234 5698 7654 32"]);
-        assert_eq!(ibans("iban=DE89370400440532013000;"), ["DE89370400440532013000"]);
+        assert_eq!(
+            ibans("IBAN GB82 WEST 1234 5698 7654 32 within 3 days"),
+            ["GB82 WEST 1234 5698 7654 32"]
+        );
+        assert_eq!(
+            ibans("iban=DE89370400440532013000;"),
+            ["DE89370400440532013000"]
+        );
     }
 
     #[test]

@@ -11,9 +11,31 @@ use crate::{Entity, Finding};
 
 /// Words that, just before a dotted quad, say it is a version.
 const VERSION_WORDS: &[&str] = &[
-    "version", "versions", "ver", "v", "build", "release", "rel", "update", "upgrade", "hotfix",
-    "patch", "firmware", "fw", "rolled", "deployed", "deploy", "rev", "tag", "bump", "bumped",
-    "installed", "install", "revision", "semver", "changelog",
+    "version",
+    "versions",
+    "ver",
+    "v",
+    "build",
+    "release",
+    "rel",
+    "update",
+    "upgrade",
+    "hotfix",
+    "patch",
+    "firmware",
+    "fw",
+    "rolled",
+    "deployed",
+    "deploy",
+    "rev",
+    "tag",
+    "bump",
+    "bumped",
+    "installed",
+    "install",
+    "revision",
+    "semver",
+    "changelog",
 ];
 
 pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
@@ -25,17 +47,21 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             i += 1;
             continue;
         }
-        if t.is(flag::DIGITS) && t.len() <= 3 && cx.gap_after(i) == b"." {
-            if let Some(next) = ipv4(cx, i, out) {
-                i = next;
-                continue;
-            }
+        if t.is(flag::DIGITS)
+            && t.len() <= 3
+            && cx.gap_after(i) == b"."
+            && let Some(next) = ipv4(cx, i, out)
+        {
+            i = next;
+            continue;
         }
-        if t.is(flag::HEX) && t.len() <= 4 && cx.gap_after(i).first() == Some(&b':') {
-            if let Some(next) = ipv6(cx, i, out) {
-                i = next;
-                continue;
-            }
+        if t.is(flag::HEX)
+            && t.len() <= 4
+            && cx.gap_after(i).first() == Some(&b':')
+            && let Some(next) = ipv6(cx, i, out)
+        {
+            i = next;
+            continue;
         }
         i += 1;
     }
@@ -55,7 +81,10 @@ fn ipv4(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize> {
     }
     let (s, e) = (toks[i].start, toks[last].end);
     // Part of a longer dotted run (1.2.3.4.5) or glued to a word.
-    if cx.byte_before(s).is_some_and(|b| b == b'.' || b == b'-' || b.is_ascii_alphanumeric()) {
+    if cx
+        .byte_before(s)
+        .is_some_and(|b| b == b'.' || b == b'-' || b.is_ascii_alphanumeric())
+    {
         // `v1.2.3.4` is a version.
         return Some(last + 1);
     }
@@ -79,7 +108,9 @@ fn ipv4(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize> {
     // A field named like a version ("app_version", "build") holds versions.
     if let Some(name) = cx.hint.name {
         let words = context::words_before(name.as_bytes(), name.len(), 6);
-        if context::any_word(words.words(), VERSION_WORDS) && !cx.hint.prior.is_some_and(|p| p.entity == Entity::IP_ADDRESS) {
+        if context::any_word(words.words(), VERSION_WORDS)
+            && cx.hint.prior.is_none_or(|p| p.entity != Entity::IP_ADDRESS)
+        {
             return Some(last + 1);
         }
     }
@@ -102,7 +133,9 @@ fn ipv4(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize> {
 fn ipv6(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize> {
     let toks = cx.toks;
     let s = toks[i].start;
-    if cx.byte_before(s).is_some_and(|b| b.is_ascii_alphanumeric() || b == b':' && s >= 2 && cx.bytes[s - 2] != b':') {
+    if cx.byte_before(s).is_some_and(|b| {
+        b.is_ascii_alphanumeric() || b == b':' && s >= 2 && cx.bytes[s - 2] != b':'
+    }) {
         return None;
     }
     // Extend over hex groups joined by ':' or '::' (and a trailing dotted quad).
@@ -113,7 +146,10 @@ fn ipv6(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize> {
         let next = toks.get(k + 1);
         let joins = gap == b":" || gap == b"::";
         match next {
-            Some(n) if joins && (n.is(flag::HEX) && n.len() <= 4 || n.is(flag::DIGITS) && n.len() <= 3) => {
+            Some(n)
+                if joins
+                    && (n.is(flag::HEX) && n.len() <= 4 || n.is(flag::DIGITS) && n.len() <= 3) =>
+            {
                 k += 1;
                 groups += 1;
                 if groups > 12 {
@@ -125,7 +161,9 @@ fn ipv6(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize> {
     }
     let mut e = toks[k].end;
     // A trailing '::' (e.g. "fe80::").
-    if cx.bytes.get(e..e + 2) == Some(b"::") && !cx.bytes.get(e + 2).is_some_and(u8::is_ascii_alphanumeric) {
+    if cx.bytes.get(e..e + 2) == Some(b"::")
+        && !cx.bytes.get(e + 2).is_some_and(u8::is_ascii_alphanumeric)
+    {
         e += 2;
     }
     // Shrink from the right until it parses (a time or a label may follow).
@@ -147,7 +185,11 @@ fn ipv6(cx: &Cx<'_>, i: usize, out: &mut Vec<Finding>) -> Option<usize> {
     if !full && groups_n < 2 {
         return None;
     }
-    if cx.bytes.get(e).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b':') {
+    if cx
+        .bytes
+        .get(e)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b':')
+    {
         return None;
     }
     cx.emit(out, Entity::IP_ADDRESS, s, e, 0.85, "ip_address", || {
@@ -173,7 +215,10 @@ mod tests {
     fn finds_addresses() {
         assert_eq!(ips("from 91.239.109.220."), ["91.239.109.220"]);
         assert_eq!(ips("src=10.0.0.5 ok"), ["10.0.0.5"]);
-        assert_eq!(ips("from 12c2:cf64:f588:4254:6e9b:dd0f:fddc:cb26 after"), ["12c2:cf64:f588:4254:6e9b:dd0f:fddc:cb26"]);
+        assert_eq!(
+            ips("from 12c2:cf64:f588:4254:6e9b:dd0f:fddc:cb26 after"),
+            ["12c2:cf64:f588:4254:6e9b:dd0f:fddc:cb26"]
+        );
         assert_eq!(ips("peer 2001:db8::1 up"), ["2001:db8::1"]);
     }
 

@@ -15,9 +15,20 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         if !(b[0].is_ascii_uppercase() && (b[1].is_ascii_uppercase() || b[1] == b'9')) || !dea(b) {
             continue;
         }
-        cx.emit(out, Entity::MEDICAL_LICENSE, t.start, t.end, 0.65, "us_dea", || {
-            ("DEA number: registrant type, initial, 7 digits".into(), Some("dea"))
-        });
+        cx.emit(
+            out,
+            Entity::MEDICAL_LICENSE,
+            t.start,
+            t.end,
+            0.65,
+            "us_dea",
+            || {
+                (
+                    "DEA number: registrant type, initial, 7 digits".into(),
+                    Some("dea"),
+                )
+            },
+        );
     }
 }
 
@@ -29,7 +40,10 @@ mod tests {
     fn dea_numbers() {
         let s = "Prescriber DEA AB1234563; follow-up";
         let f = Scanner::builtin().scan(s, FieldHint::default());
-        assert!(f.iter().any(|f| f.entity == Entity::MEDICAL_LICENSE && &s[f.start..f.end] == "AB1234563"));
+        assert!(
+            f.iter()
+                .any(|f| f.entity == Entity::MEDICAL_LICENSE && &s[f.start..f.end] == "AB1234563")
+        );
         let s = "ref AB1234564";
         assert!(Scanner::builtin().scan(s, FieldHint::default()).is_empty());
     }

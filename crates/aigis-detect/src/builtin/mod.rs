@@ -86,7 +86,11 @@ impl<'a> Cx<'a> {
         let Some(t) = self.toks.get(i) else {
             return &[];
         };
-        let start = if i == 0 { 0 } else { self.toks.get(i - 1).map_or(0, |p| p.end) };
+        let start = if i == 0 {
+            0
+        } else {
+            self.toks.get(i - 1).map_or(0, |p| p.end)
+        };
         self.bytes.get(start..t.start).unwrap_or(&[])
     }
 
@@ -170,7 +174,9 @@ impl Builtin {
                 if sum.has(sep::COLON | sep::SLASH | sep::DOT) {
                     url::find(&cx, out);
                 }
-                if text.len() >= 12 && (sum.has(sep::EQ | sep::COLON | sep::DASH) || sum.max_token >= 15) {
+                if text.len() >= 12
+                    && (sum.has(sep::EQ | sep::COLON | sep::DASH) || sum.max_token >= 15)
+                {
                     secret::find(&cx, out);
                 }
             }
@@ -248,13 +254,20 @@ impl Recognizer for Builtin {
         let trace: Trace = RefCell::new(Vec::new());
         let mut sink = Vec::new();
         self.run(text, hint, &mut sink, Some(&trace));
-        let mut by_span: std::collections::HashMap<(usize, usize, &'static str, String), Basis> = std::collections::HashMap::new();
+        let mut by_span: std::collections::HashMap<(usize, usize, &'static str, String), Basis> =
+            std::collections::HashMap::new();
         for (f, b) in trace.into_inner() {
-            by_span.entry((f.start, f.end, f.recognizer, f.entity.as_str().to_string())).or_insert(b);
+            by_span
+                .entry((f.start, f.end, f.recognizer, f.entity.as_str().to_string()))
+                .or_insert(b);
         }
         findings
             .iter()
-            .map(|f| by_span.get(&(f.start, f.end, f.recognizer, f.entity.as_str().to_string())).cloned())
+            .map(|f| {
+                by_span
+                    .get(&(f.start, f.end, f.recognizer, f.entity.as_str().to_string()))
+                    .cloned()
+            })
             .collect()
     }
 }

@@ -42,9 +42,39 @@ struct Group {
 }
 
 const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord", "herr", "frau",
-    "mme", "mlle", "sr", "sra", "srta", "don", "dona", "doña", "pt", "rev", "fr", "capt", "sgt",
-    "mister", "madame", "monsieur", "señor", "señora", "doctor", "professor",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "sir",
+    "dame",
+    "lady",
+    "lord",
+    "herr",
+    "frau",
+    "mme",
+    "mlle",
+    "sr",
+    "sra",
+    "srta",
+    "don",
+    "dona",
+    "doña",
+    "pt",
+    "rev",
+    "fr",
+    "capt",
+    "sgt",
+    "mister",
+    "madame",
+    "monsieur",
+    "señor",
+    "señora",
+    "doctor",
+    "professor",
 ];
 
 const PARTICLES: &[&str] = &[
@@ -61,19 +91,75 @@ const PLACE_PREFIXES: &[&str] = &[
 const PLACE_SUFFIXES: &[&str] = &[
     "ville", "mouth", "burgh", "borough", "bury", "chester", "furt", "haven", "shire", "stad",
     "berg", "burg", "town", "land", "view", "port", "side", "fort", "field", "ford", "ham", "wick",
-    "by", "dale", "caster", "cester", "minster", "ton", "bourg", "boeuf", "heim", "hausen",
-    "dorf", "hagen", "stedt", "stadt", "feld", "brück", "brueck", "ingen",
+    "by", "dale", "caster", "cester", "minster", "ton", "bourg", "boeuf", "heim", "hausen", "dorf",
+    "hagen", "stedt", "stadt", "feld", "brück", "brueck", "ingen",
 ];
 
-const PLACE_PARTICLES: &[&str] = &["sur", "les", "lès", "la", "en", "sous", "aux", "le", "de", "du", "am", "an", "der", "im", "bei"];
+const PLACE_PARTICLES: &[&str] = &[
+    "sur", "les", "lès", "la", "en", "sous", "aux", "le", "de", "du", "am", "an", "der", "im",
+    "bei",
+];
 
 const LEGAL: &[&str] = &[
-    "inc", "llc", "ltd", "plc", "gmbh", "ag", "kg", "sa", "sarl", "sas", "sl", "slu", "ohg",
-    "kgaa", "holdings", "holding", "group", "sons", "corp", "corporation", "co", "company", "llp",
-    "lp", "nv", "bv", "spa", "srl", "limited", "partners", "partner", "logistics", "industries",
-    "solutions", "systems", "technologies", "services", "consulting", "foundation", "bank", "gbr",
-    "ug", "cie", "grupo", "hermanos", "gruppe", "associates", "ventures", "labs", "media",
-    "capital", "trust", "enterprises", "international", "global", "sasu", "eurl", "scs", "snc",
+    "inc",
+    "llc",
+    "ltd",
+    "plc",
+    "gmbh",
+    "ag",
+    "kg",
+    "sa",
+    "sarl",
+    "sas",
+    "sl",
+    "slu",
+    "ohg",
+    "kgaa",
+    "holdings",
+    "holding",
+    "group",
+    "sons",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "llp",
+    "lp",
+    "nv",
+    "bv",
+    "spa",
+    "srl",
+    "limited",
+    "partners",
+    "partner",
+    "logistics",
+    "industries",
+    "solutions",
+    "systems",
+    "technologies",
+    "services",
+    "consulting",
+    "foundation",
+    "bank",
+    "gbr",
+    "ug",
+    "cie",
+    "grupo",
+    "hermanos",
+    "gruppe",
+    "associates",
+    "ventures",
+    "labs",
+    "media",
+    "capital",
+    "trust",
+    "enterprises",
+    "international",
+    "global",
+    "sasu",
+    "eurl",
+    "scs",
+    "snc",
 ];
 
 #[inline]
@@ -98,7 +184,10 @@ fn sentence_start(cx: &Cx<'_>, i: usize) -> bool {
     if i == 0 {
         return true;
     }
-    gap.iter().rev().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| b".!?;\n\"'([{>|*-".contains(b))
+    gap.iter()
+        .rev()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| b".!?;\n\"'([{>|*-".contains(b))
         || gap.contains(&b'\n')
 }
 
@@ -134,7 +223,13 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             i = after;
             continue;
         }
-        judge(cx, &groups[..n], titled, sentence_start(cx, groups[0].first_tok), out);
+        judge(
+            cx,
+            &groups[..n],
+            titled,
+            sentence_start(cx, groups[0].first_tok),
+            out,
+        );
         i = next.max(i + 1);
     }
 }
@@ -178,13 +273,14 @@ fn build_run(cx: &Cx<'_>, i: usize) -> ([Group; MAX_GROUPS], usize, usize) {
             let gap = cx.gap_after(j);
             let Some(nx) = toks.get(j + 1) else { break };
             let joins_hyphen = gap == b"-" && word_token(nx) && nx.is(flag::UPPER_FIRST);
-            let joins_apos = (gap == b"'" || gap == "\u{2019}".as_bytes()) && part.len() == 1 && capitalized(nx);
+            let joins_apos =
+                (gap == b"'" || gap == "\u{2019}".as_bytes()) && part.len() == 1 && capitalized(nx);
             let place_join = gap == b"-"
                 && word_token(nx)
                 && !nx.is(flag::UPPER_FIRST)
                 && eq_any(cx.b(nx), PLACE_PARTICLES)
                 && cx.gap_after(j + 1) == b"-"
-                && toks.get(j + 2).is_some_and(|x| capitalized(x));
+                && toks.get(j + 2).is_some_and(capitalized);
             if place_join {
                 g.place_compound = true;
                 j += 2;
@@ -213,7 +309,12 @@ fn build_run(cx: &Cx<'_>, i: usize) -> ([Group; MAX_GROUPS], usize, usize) {
         let mut m = j + 1;
         let mut particles = 0;
         while let Some(p) = toks.get(m) {
-            if word_token(p) && !p.is(flag::UPPER_FIRST) && eq_any(cx.b(p), PARTICLES) && cx.gap_after(m) == b" " && particles < 2 {
+            if word_token(p)
+                && !p.is(flag::UPPER_FIRST)
+                && eq_any(cx.b(p), PARTICLES)
+                && cx.gap_after(m) == b" "
+                && particles < 2
+            {
                 m += 1;
                 particles += 1;
             } else {
@@ -240,7 +341,10 @@ fn legal_form_after(cx: &Cx<'_>, last: usize) -> Option<usize> {
             return None;
         }
         let gap = cx.gap_before(k);
-        if gap.len() > 3 || gap.contains(&b'\n') || gap.contains(&b'.') && !gap.starts_with(b". ") && gap != b"." {
+        if gap.len() > 3
+            || gap.contains(&b'\n')
+            || gap.contains(&b'.') && !gap.starts_with(b". ") && gap != b"."
+        {
             return None;
         }
         let w = cx.b(t);
@@ -248,7 +352,8 @@ fn legal_form_after(cx: &Cx<'_>, last: usize) -> Option<usize> {
             return Some(k + 1);
         }
         // "S.A.", "S.L.", "e.V.": single letters joined by dots.
-        if t.len() == 1 && cx.gap_after(k) == b"." && toks.get(k + 1).is_some_and(|n| n.len() == 1) {
+        if t.len() == 1 && cx.gap_after(k) == b"." && toks.get(k + 1).is_some_and(|n| n.len() == 1)
+        {
             return Some(k + 2);
         }
         let connector = eq_any(w, &["and", "und", "et", "y", "e", "of"]) || capitalized(t);
@@ -261,13 +366,23 @@ fn legal_form_after(cx: &Cx<'_>, last: usize) -> Option<usize> {
     None
 }
 
-fn judge(cx: &Cx<'_>, groups: &[Group], titled: bool, at_sentence_start: bool, out: &mut Vec<Finding>) {
+fn judge(
+    cx: &Cx<'_>,
+    groups: &[Group],
+    titled: bool,
+    at_sentence_start: bool,
+    out: &mut Vec<Finding>,
+) {
     // Trim leading ordinary words ("Caller", "Patient", "Emergency") and
     // trailing ones.
     let mut a = 0;
     let mut b = groups.len();
     // Leading ordinary words go only while a less ordinary one follows.
-    while a + 1 < b && groups[a].common_only && !groups[a].initial && groups[a + 1..b].iter().any(|g| !g.common_only) {
+    while a + 1 < b
+        && groups[a].common_only
+        && !groups[a].initial
+        && groups[a + 1..b].iter().any(|g| !g.common_only)
+    {
         a += 1;
     }
     if b - a == 1 && groups[a].common_only && groups[a].cls & class::LAST == 0 && !titled {
@@ -319,8 +434,17 @@ fn judge(cx: &Cx<'_>, groups: &[Group], titled: bool, at_sentence_start: bool, o
             emit_location(cx, out, start, end, 0.7, "multi-word gazetteer place");
             return;
         }
-        let strong = g.iter().filter(|x| x.cls & class::FIRST != 0 || (x.cls & class::LAST != 0 && x.cls & class::COMMON == 0)).count();
-        let plain = g.iter().filter(|x| x.common_only && x.cls & class::LAST == 0).count();
+        let strong = g
+            .iter()
+            .filter(|x| {
+                x.cls & class::FIRST != 0
+                    || (x.cls & class::LAST != 0 && x.cls & class::COMMON == 0)
+            })
+            .count();
+        let plain = g
+            .iter()
+            .filter(|x| x.common_only && x.cls & class::LAST == 0)
+            .count();
         let score = if first_is_first && last_is_last {
             0.9
         } else if strong >= 1 && plain == 0 {
@@ -336,7 +460,14 @@ fn judge(cx: &Cx<'_>, groups: &[Group], titled: bool, at_sentence_start: bool, o
         } else {
             return;
         };
-        emit_person(cx, out, start, end, score, "capitalized words, gazetteer name parts");
+        emit_person(
+            cx,
+            out,
+            start,
+            end,
+            score,
+            "capitalized words, gazetteer name parts",
+        );
         return;
     }
     // One word.
@@ -357,7 +488,7 @@ fn judge(cx: &Cx<'_>, groups: &[Group], titled: bool, at_sentence_start: bool, o
     }
     if c & (class::FIRST | class::LAST) != 0 {
         let cue = person_cue(cx, g[0].first_tok);
-        let strong = c & class::FIRST != 0 && !common || c & class::LAST != 0 && !common;
+        let strong = c & (class::FIRST | class::LAST) != 0 && !common;
         let score = if cue {
             0.7
         } else if strong && !at_sentence_start && c & class::PLACE == 0 && c & class::FIRST != 0 {
@@ -369,9 +500,27 @@ fn judge(cx: &Cx<'_>, groups: &[Group], titled: bool, at_sentence_start: bool, o
             // needs a title or a cue right before it.
             0.1
         };
-        emit_person(cx, out, start, end, score, if cue { "single name after a person cue" } else { "single gazetteer name" });
+        emit_person(
+            cx,
+            out,
+            start,
+            end,
+            score,
+            if cue {
+                "single name after a person cue"
+            } else {
+                "single gazetteer name"
+            },
+        );
         if c & class::PLACE != 0 {
-            emit_location(cx, out, start, end, 0.4, "gazetteer place that is also a name");
+            emit_location(
+                cx,
+                out,
+                start,
+                end,
+                0.4,
+                "gazetteer place that is also a name",
+            );
         }
     }
 }
@@ -381,33 +530,121 @@ fn is_calendar_word(w: &[u8]) -> bool {
     eq_any(
         w,
         &[
-            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-            "january", "february", "march", "april", "june", "july", "august", "september", "october",
-            "november", "december", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday",
-            "wednesday", "thursday", "friday", "saturday", "sunday",
+            "jan",
+            "feb",
+            "mar",
+            "apr",
+            "may",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "sept",
+            "oct",
+            "nov",
+            "dec",
+            "january",
+            "february",
+            "march",
+            "april",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+            "mon",
+            "tue",
+            "wed",
+            "thu",
+            "fri",
+            "sat",
+            "sun",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
         ],
     )
 }
 
 /// Glued to digits, slashes or colons (`20/Jan/2024`, `x:Smith`).
 fn glued(cx: &Cx<'_>, start: usize, end: usize) -> bool {
-    let bad = |b: u8| b.is_ascii_digit() || b == b'/' || b == b':' || b == b'_' || b == b'=' || b == b'@';
+    let bad =
+        |b: u8| b.is_ascii_digit() || b == b'/' || b == b':' || b == b'_' || b == b'=' || b == b'@';
     cx.byte_before(start).is_some_and(bad) || cx.byte_at(end).is_some_and(|b| bad(b) && b != b':')
 }
 
 /// Words that, right before a lone name, say it is a person: greetings,
 /// roles, "it's", "for", "by".
 const CUES: &[&str] = &[
-    "dear", "hi", "hello", "hey", "thanks", "thank", "thx", "cheers", "cardholder", "holder",
-    "customer", "patient", "client", "employee", "applicant", "beneficiary", "caller", "agent",
-    "for", "by", "its", "it's", "im", "i'm", "name", "named", "called", "signed", "contact",
-    "attention", "attn", "user", "member", "tenant", "owner", "payee", "recipient", "colleague",
-    "manager", "nurse", "physician", "with", "to", "cc", "from", "ask", "tell", "meet", "see",
-    "sincerely", "regards", "love", "congrats", "welcome", "guest", "passenger", "driver",
+    "dear",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "thank",
+    "thx",
+    "cheers",
+    "cardholder",
+    "holder",
+    "customer",
+    "patient",
+    "client",
+    "employee",
+    "applicant",
+    "beneficiary",
+    "caller",
+    "agent",
+    "for",
+    "by",
+    "its",
+    "it's",
+    "im",
+    "i'm",
+    "name",
+    "named",
+    "called",
+    "signed",
+    "contact",
+    "attention",
+    "attn",
+    "user",
+    "member",
+    "tenant",
+    "owner",
+    "payee",
+    "recipient",
+    "colleague",
+    "manager",
+    "nurse",
+    "physician",
+    "with",
+    "to",
+    "cc",
+    "from",
+    "ask",
+    "tell",
+    "meet",
+    "see",
+    "sincerely",
+    "regards",
+    "love",
+    "congrats",
+    "welcome",
+    "guest",
+    "passenger",
+    "driver",
 ];
 
 fn person_cue(cx: &Cx<'_>, tok: usize) -> bool {
-    let Some(t) = cx.toks.get(tok) else { return false };
+    let Some(t) = cx.toks.get(tok) else {
+        return false;
+    };
     let w = crate::context::words_before(cx.bytes, t.start, 2);
     let words = w.words();
     let gap = cx.gap_before(tok);
@@ -417,7 +654,12 @@ fn person_cue(cx: &Cx<'_>, tok: usize) -> bool {
     match words {
         [w0, ..] if eq_any(w0, CUES) => true,
         // "it's X", "i'm X" (apostrophe splits the word)
-        [s, it, ..] if (s.eq_ignore_ascii_case(b"s") && it.eq_ignore_ascii_case(b"it")) || (s.eq_ignore_ascii_case(b"m") && it.eq_ignore_ascii_case(b"i")) => true,
+        [s, it, ..]
+            if (s.eq_ignore_ascii_case(b"s") && it.eq_ignore_ascii_case(b"it"))
+                || (s.eq_ignore_ascii_case(b"m") && it.eq_ignore_ascii_case(b"i")) =>
+        {
+            true
+        }
         _ => false,
     }
 }
@@ -446,12 +688,30 @@ fn place_lookup(cx: &Cx<'_>, start: usize, end: usize) -> bool {
     gazetteer::lookup(f) & class::PLACE != 0
 }
 
-fn emit_person(cx: &Cx<'_>, out: &mut Vec<Finding>, s: usize, e: usize, score: f32, why: &'static str) {
-    cx.emit(out, Entity::PERSON, s, e, score, "person_name", || (why.into(), None));
+fn emit_person(
+    cx: &Cx<'_>,
+    out: &mut Vec<Finding>,
+    s: usize,
+    e: usize,
+    score: f32,
+    why: &'static str,
+) {
+    cx.emit(out, Entity::PERSON, s, e, score, "person_name", || {
+        (why.into(), None)
+    });
 }
 
-fn emit_location(cx: &Cx<'_>, out: &mut Vec<Finding>, s: usize, e: usize, score: f32, why: &'static str) {
-    cx.emit(out, Entity::LOCATION, s, e, score, "location_name", || (why.into(), None));
+fn emit_location(
+    cx: &Cx<'_>,
+    out: &mut Vec<Finding>,
+    s: usize,
+    e: usize,
+    score: f32,
+    why: &'static str,
+) {
+    cx.emit(out, Entity::LOCATION, s, e, score, "location_name", || {
+        (why.into(), None)
+    });
 }
 
 #[cfg(test)]
@@ -469,16 +729,34 @@ mod tests {
 
     #[test]
     fn people() {
-        assert_eq!(found("Caller Jennifer Moore asked us"), [(Entity::PERSON, "Jennifer Moore")]);
-        assert_eq!(found("seen by Dr. Okonkwo on"), [(Entity::PERSON, "Okonkwo")]);
-        assert_eq!(found("Dear Sofia, your appointment"), [(Entity::PERSON, "Sofia")]);
-        assert_eq!(found("name=\"María José de la Fuente\""), [(Entity::PERSON, "María José de la Fuente")]);
+        assert_eq!(
+            found("Caller Jennifer Moore asked us"),
+            [(Entity::PERSON, "Jennifer Moore")]
+        );
+        assert_eq!(
+            found("seen by Dr. Okonkwo on"),
+            [(Entity::PERSON, "Okonkwo")]
+        );
+        assert_eq!(
+            found("Dear Sofia, your appointment"),
+            [(Entity::PERSON, "Sofia")]
+        );
+        assert_eq!(
+            found("name=\"María José de la Fuente\""),
+            [(Entity::PERSON, "María José de la Fuente")]
+        );
     }
 
     #[test]
     fn places_and_orgs() {
-        assert_eq!(found("lol I moved to Port Jillville last month"), [(Entity::LOCATION, "Port Jillville")]);
-        assert_eq!(found("from Thompsonmouth called"), [(Entity::LOCATION, "Thompsonmouth")]);
+        assert_eq!(
+            found("lol I moved to Port Jillville last month"),
+            [(Entity::LOCATION, "Port Jillville")]
+        );
+        assert_eq!(
+            found("from Thompsonmouth called"),
+            [(Entity::LOCATION, "Thompsonmouth")]
+        );
         assert!(found("Vendor Schmidt Weber GmbH confirmed").is_empty());
         assert!(found("Vendor Smith, Jones and Brown Ltd confirmed").is_empty());
     }

@@ -61,7 +61,10 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         // Not inside a longer group sequence (IBAN, card, id).
-        if i > 0 && toks[i - 1].is(flag::HAS_DIGIT) && matches!(cx.gap_before(i), b" " | b"-" | b".") {
+        if i > 0
+            && toks[i - 1].is(flag::HAS_DIGIT)
+            && matches!(cx.gap_before(i), b" " | b"-" | b".")
+        {
             i += 1;
             continue;
         }
@@ -73,7 +76,10 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             Some(b'+') => {
                 plus = true;
                 start -= 1;
-                if cx.byte_before(start).is_some_and(|b| b.is_ascii_alphanumeric()) {
+                if cx
+                    .byte_before(start)
+                    .is_some_and(|b| b.is_ascii_alphanumeric())
+                {
                     i += 1;
                     continue;
                 }
@@ -99,7 +105,12 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         if cx.byte_before(start).is_some_and(|b| b >= 0x80) {
             // Currency signs and other symbols glued to the number.
             let prev = crate::lex::floor_boundary(cx.text, start.saturating_sub(1));
-            if cx.text.get(prev..start).and_then(|s| s.chars().next()).is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace()) {
+            if cx
+                .text
+                .get(prev..start)
+                .and_then(|s| s.chars().next())
+                .is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace())
+            {
                 i += 1;
                 continue;
             }
@@ -122,7 +133,9 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
                 break;
             }
             // "(0)" trunk marker after a country code.
-            let is_trunk = b == b"0" && cx.byte_before(tk.start) == Some(b'(') && cx.byte_at(tk.end) == Some(b')');
+            let is_trunk = b == b"0"
+                && cx.byte_before(tk.start) == Some(b'(')
+                && cx.byte_at(tk.end) == Some(b')');
             if is_trunk && c.plus && k > i {
                 c.trunk_paren = true;
             } else {
@@ -167,7 +180,8 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         for &(k_end, n, ng, end) in ends[..ne].iter().rev() {
             let after = cx.bytes.get(end..).unwrap_or(&[]);
             if after.first().is_some_and(|b| b.is_ascii_alphanumeric())
-                || (matches!(after.first(), Some(b'.' | b',' | b'/' | b'-' | b':')) && after.get(1).is_some_and(u8::is_ascii_digit))
+                || (matches!(after.first(), Some(b'.' | b',' | b'/' | b'-' | b':'))
+                    && after.get(1).is_some_and(u8::is_ascii_digit))
             {
                 continue;
             }
@@ -192,18 +206,29 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             Some((k_end, end, score, plan)) => {
                 // A closing parenthesis right after the number belongs to it
                 // only if it opened one.
-                cx.emit(out, Entity::PHONE_NUMBER, start, end, score, "phone_number", || {
-                    let how = if score >= INTL {
-                        "international number"
-                    } else if score >= NATIONAL_GROUPED {
-                        "grouped national number"
-                    } else if score >= NATIONAL_ODD {
-                        "national number, unusual grouping"
-                    } else {
-                        "bare digits (needs context)"
-                    };
-                    (format!("{how}, {plan} numbering plan"), Some("numbering plan"))
-                });
+                cx.emit(
+                    out,
+                    Entity::PHONE_NUMBER,
+                    start,
+                    end,
+                    score,
+                    "phone_number",
+                    || {
+                        let how = if score >= INTL {
+                            "international number"
+                        } else if score >= NATIONAL_GROUPED {
+                            "grouped national number"
+                        } else if score >= NATIONAL_ODD {
+                            "national number, unusual grouping"
+                        } else {
+                            "bare digits (needs context)"
+                        };
+                        (
+                            format!("{how}, {plan} numbering plan"),
+                            Some("numbering plan"),
+                        )
+                    },
+                );
                 i = k_end + 1;
             }
             None => i += 1,
@@ -230,7 +255,7 @@ fn validate(c: &Cand) -> Option<(f32, &'static str)> {
     if !c.plus && g.len() == 3 && (matches!(g, [1 | 2, 1 | 2, 4] | [4, 1 | 2, 1 | 2])) {
         return None;
     }
-    if !c.plus && c.dot && g.len() == 4 && g.iter().all(|&x| x <= 3) && !(g == [3, 3, 4]) {
+    if !c.plus && c.dot && g.len() == 4 && g.iter().all(|&x| x <= 3) && (g != [3, 3, 4]) {
         return None;
     }
     if c.plus {
@@ -258,7 +283,11 @@ fn international(d: &[u8], c: &Cand) -> Option<&'static str> {
         return None;
     }
     let strip0 = |nsn: &[u8]| -> Vec<u8> {
-        if nsn.first() == Some(&0) { nsn[1..].to_vec() } else { nsn.to_vec() }
+        if nsn.first() == Some(&0) {
+            nsn[1..].to_vec()
+        } else {
+            nsn.to_vec()
+        }
     };
     let _ = c;
     match d[0] {
@@ -318,7 +347,7 @@ fn de_nsn(nsn: &[u8]) -> bool {
 }
 
 fn es_nsn(nsn: &[u8]) -> bool {
-    nsn.len() == 9 && matches!(nsn[0], 6 | 7 | 8 | 9)
+    nsn.len() == 9 && matches!(nsn[0], 6..=9)
 }
 
 /// National (trunk-prefixed or plan-shaped) numbers. Returns the plan and
@@ -333,13 +362,15 @@ fn national(d: &[u8], g: &[u8], c: &Cand) -> Option<(&'static str, bool)> {
     }
     if n >= 2 && d[0] == 0 && d[1] != 0 {
         // UK: 0 + 10 (or 9) digits.
-        if (n == 11 || n == 10) && uk_nsn(&d[1..]) && matches!(d[1], 1 | 2 | 3 | 7 | 8) && !c.slash {
+        if (n == 11 || n == 10) && uk_nsn(&d[1..]) && matches!(d[1], 1 | 2 | 3 | 7 | 8) && !c.slash
+        {
             let typical = g.len() <= 3 && g[0] >= 3 && !c.dot;
             return Some(("UK", typical));
         }
         // France: 0 + 9 digits.
         if n == 10 {
-            let typical = matches!(g, [2, 2, 2, 2, 2] | [10]) || (g.len() >= 4 && g.iter().all(|&x| x == 2));
+            let typical =
+                matches!(g, [2, 2, 2, 2, 2] | [10]) || (g.len() >= 4 && g.iter().all(|&x| x == 2));
             return Some(("FR", typical));
         }
         // Germany: 0 + area + subscriber, 8 to 12 digits in all.
@@ -350,7 +381,7 @@ fn national(d: &[u8], g: &[u8], c: &Cand) -> Option<(&'static str, bool)> {
         return None;
     }
     // Spain: 9 digits starting 6-9.
-    if n == 9 && matches!(d[0], 6 | 7 | 8 | 9) && !c.slash {
+    if n == 9 && matches!(d[0], 6..=9) && !c.slash {
         let typical = matches!(g, [3, 3, 3] | [3, 2, 2, 2] | [9]);
         return Some(("ES", typical));
     }
@@ -398,7 +429,15 @@ mod tests {
 
     #[test]
     fn not_phones() {
-        for s in ["on 07/04/2000", "from 10.0.0.5", "ORD-2024-977634", "total 4394.93 EUR", "1700000000", "SSN 211-28-7964", "#939325405"] {
+        for s in [
+            "on 07/04/2000",
+            "from 10.0.0.5",
+            "ORD-2024-977634",
+            "total 4394.93 EUR",
+            "1700000000",
+            "SSN 211-28-7964",
+            "#939325405",
+        ] {
             assert!(phones(s).is_empty(), "{s}");
         }
     }

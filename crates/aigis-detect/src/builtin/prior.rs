@@ -38,13 +38,24 @@ pub(crate) fn fill(cx: &Cx<'_>, out: &mut Vec<Finding>, first: usize) {
         cell.len() <= 40 && cell.bytes().any(|b| b.is_ascii_digit())
     } else if *e == Entity::PHONE_NUMBER {
         let d = cell.bytes().filter(u8::is_ascii_digit).count();
-        (7..=20).contains(&d) && cell.bytes().all(|b| b.is_ascii_digit() || b" +-().x/".contains(&b))
+        (7..=20).contains(&d)
+            && cell
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b" +-().x/".contains(&b))
     } else if *e == Entity::US_SSN || *e == Entity::US_ITIN {
-        cell.bytes().filter(u8::is_ascii_digit).count() == 9 && cell.bytes().all(|b| b.is_ascii_digit() || b" -".contains(&b))
+        cell.bytes().filter(u8::is_ascii_digit).count() == 9
+            && cell
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b" -".contains(&b))
     } else if *e == Entity::EMAIL_ADDRESS {
         cell.contains('@') && !cell.contains(char::is_whitespace)
-    } else if *e == Entity::US_PASSPORT || *e == Entity::US_DRIVER_LICENSE || *e == Entity::US_BANK_NUMBER {
-        (5..=20).contains(&cell.len()) && cell.bytes().any(|b| b.is_ascii_digit()) && cell.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    } else if *e == Entity::US_PASSPORT
+        || *e == Entity::US_DRIVER_LICENSE
+        || *e == Entity::US_BANK_NUMBER
+    {
+        (5..=20).contains(&cell.len())
+            && cell.bytes().any(|b| b.is_ascii_digit())
+            && cell.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     } else {
         false
     };
@@ -63,5 +74,7 @@ fn person_shape(cell: &str) -> bool {
     (1..=6).contains(&words)
         && cell.len() <= 80
         && cell.chars().any(char::is_uppercase)
-        && cell.chars().all(|c| c.is_alphabetic() || c.is_whitespace() || "-'.’".contains(c))
+        && cell
+            .chars()
+            .all(|c| c.is_alphabetic() || c.is_whitespace() || "-'.’".contains(c))
 }

@@ -38,7 +38,12 @@ pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
     let mut toks = Vec::new();
     crate::lex::tokenize(text, &mut toks);
     scan(text.as_bytes(), &toks, &mut |kind, start, end, score| {
-        v.push(SecretMatch { kind, start, end, score });
+        v.push(SecretMatch {
+            kind,
+            start,
+            end,
+            score,
+        });
     });
     v.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
     let mut out: Vec<SecretMatch> = Vec::with_capacity(v.len());
@@ -51,19 +56,28 @@ pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
     out
 }
 
-static BEGIN: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new(b"-----BEGIN "));
+static BEGIN: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"-----BEGIN "));
 
 /// The secret prefix starting at `s`, if any.
 fn prefix_at(bytes: &[u8], s: usize) -> Option<&'static str> {
     let rest = bytes.get(s..)?;
     let p = match rest.first()? {
-        b'A' => ["AKIA", "ASIA", "AIza"].into_iter().find(|p| rest.starts_with(p.as_bytes()))?,
+        b'A' => ["AKIA", "ASIA", "AIza"]
+            .into_iter()
+            .find(|p| rest.starts_with(p.as_bytes()))?,
         b'e' => rest.starts_with(b"eyJ").then_some("eyJ")?,
-        b'g' => ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"].into_iter().find(|p| rest.starts_with(p.as_bytes()))?,
-        b'x' => {
-            (rest.len() > 5 && rest.starts_with(b"xox") && rest[4] == b'-' && b"bpasre".contains(&rest[3])).then_some("xox")?
-        }
-        b's' | b'r' => ["sk_live_", "rk_live_", "sk_test_"].into_iter().find(|p| rest.starts_with(p.as_bytes()))?,
+        b'g' => ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]
+            .into_iter()
+            .find(|p| rest.starts_with(p.as_bytes()))?,
+        b'x' => (rest.len() > 5
+            && rest.starts_with(b"xox")
+            && rest[4] == b'-'
+            && b"bpasre".contains(&rest[3]))
+        .then_some("xox")?,
+        b's' | b'r' => ["sk_live_", "rk_live_", "sk_test_"]
+            .into_iter()
+            .find(|p| rest.starts_with(p.as_bytes()))?,
         _ => return None,
     };
     Some(p)
@@ -71,17 +85,56 @@ fn prefix_at(bytes: &[u8], s: usize) -> Option<&'static str> {
 
 /// Keys whose values are secrets when assigned.
 const KEYS: &[&[u8]] = &[
-    b"password", b"passwd", b"pwd", b"pass", b"passphrase", b"secret", b"token", b"apikey",
-    b"api_key", b"api-key", b"access_key", b"secret_key", b"private_key", b"client_secret",
-    b"auth", b"credentials", b"credential", b"access_token", b"refresh_token", b"auth_token",
-    b"bearer", b"session_key", b"signing_key", b"encryption_key", b"master_key",
+    b"password",
+    b"passwd",
+    b"pwd",
+    b"pass",
+    b"passphrase",
+    b"secret",
+    b"token",
+    b"apikey",
+    b"api_key",
+    b"api-key",
+    b"access_key",
+    b"secret_key",
+    b"private_key",
+    b"client_secret",
+    b"auth",
+    b"credentials",
+    b"credential",
+    b"access_token",
+    b"refresh_token",
+    b"auth_token",
+    b"bearer",
+    b"session_key",
+    b"signing_key",
+    b"encryption_key",
+    b"master_key",
 ];
 
 /// Values that are placeholders, not secrets.
 const PLACEHOLDERS: &[&[u8]] = &[
-    b"password", b"changeme", b"change_me", b"redacted", b"example", b"placeholder", b"secret",
-    b"token", b"null", b"none", b"true", b"false", b"undefined", b"your_password", b"xxxxxxxx",
-    b"required", b"optional", b"string", b"hidden", b"masked", b"empty",
+    b"password",
+    b"changeme",
+    b"change_me",
+    b"redacted",
+    b"example",
+    b"placeholder",
+    b"secret",
+    b"token",
+    b"null",
+    b"none",
+    b"true",
+    b"false",
+    b"undefined",
+    b"your_password",
+    b"xxxxxxxx",
+    b"required",
+    b"optional",
+    b"string",
+    b"hidden",
+    b"masked",
+    b"empty",
 ];
 
 #[inline]
@@ -99,7 +152,11 @@ fn run_end(bytes: &[u8], from: usize, ok: impl Fn(u8) -> bool, max: usize) -> us
 
 /// Runs every secret rule over `bytes` (whose tokens are `toks`), calling
 /// `hit(kind, start, end, score)`.
-pub(crate) fn scan(bytes: &[u8], toks: &[Token], hit: &mut dyn FnMut(&'static str, usize, usize, f32)) {
+pub(crate) fn scan(
+    bytes: &[u8],
+    toks: &[Token],
+    hit: &mut dyn FnMut(&'static str, usize, usize, f32),
+) {
     // Every prefix-shaped secret is at least 15 bytes long, every
     // assignment at least 12 (key, '=', eight-byte value).
     if bytes.len() < 12 {
@@ -128,8 +185,17 @@ pub(crate) fn scan(bytes: &[u8], toks: &[Token], hit: &mut dyn FnMut(&'static st
         }
         let found = match p {
             "AKIA" | "ASIA" => {
-                let e = run_end(bytes, s, |b| b.is_ascii_uppercase() || b.is_ascii_digit(), 21);
-                (e - s == 20 && !bytes.get(e).is_some_and(|&b| word(b))).then_some((e, "aws_access_key", 0.95))
+                let e = run_end(
+                    bytes,
+                    s,
+                    |b| b.is_ascii_uppercase() || b.is_ascii_digit(),
+                    21,
+                );
+                (e - s == 20 && !bytes.get(e).is_some_and(|&b| word(b))).then_some((
+                    e,
+                    "aws_access_key",
+                    0.95,
+                ))
             }
             "eyJ" => jwt(bytes, s),
             "AIza" => {
@@ -138,12 +204,17 @@ pub(crate) fn scan(bytes: &[u8], toks: &[Token], hit: &mut dyn FnMut(&'static st
             }
             "xox" => {
                 let e = run_end(bytes, s, |b| b.is_ascii_alphanumeric() || b == b'-', 255);
-                (e - s >= 15 && bytes[s..e].iter().filter(|b| b.is_ascii_digit()).count() >= 4).then_some((e, "slack_token", 0.9))
+                (e - s >= 15 && bytes[s..e].iter().filter(|b| b.is_ascii_digit()).count() >= 4)
+                    .then_some((e, "slack_token", 0.9))
             }
             _ if p.starts_with("gh") => {
                 let e = run_end(bytes, s, |b| b.is_ascii_alphanumeric() || b == b'_', 255);
                 let body = e - s - p.len();
-                let ok = if p == "github_pat_" { body >= 40 } else { body == 36 };
+                let ok = if p == "github_pat_" {
+                    body >= 40
+                } else {
+                    body == 36
+                };
                 ok.then_some((e, "github_token", 0.95))
             }
             _ => {
@@ -161,31 +232,45 @@ pub(crate) fn scan(bytes: &[u8], toks: &[Token], hit: &mut dyn FnMut(&'static st
 }
 
 fn private_key(bytes: &[u8], s: usize) -> Option<(usize, &'static str, f32)> {
-    let head_end = s + memchr::memmem::find(bytes.get(s..(s + 80).min(bytes.len()))?, b"-----\n")
-        .or_else(|| memchr::memmem::find(bytes.get(s + 5..(s + 80).min(bytes.len()))?, b"-----").map(|x| x + 5))?
-        + 5;
+    let head_end =
+        s + memchr::memmem::find(bytes.get(s..(s + 80).min(bytes.len()))?, b"-----\n").or_else(
+            || {
+                memchr::memmem::find(bytes.get(s + 5..(s + 80).min(bytes.len()))?, b"-----")
+                    .map(|x| x + 5)
+            },
+        )? + 5;
     let head = bytes.get(s..head_end)?;
-    if memchr::memmem::find(head, b"PRIVATE KEY").is_none() {
-        return None;
-    }
+    memchr::memmem::find(head, b"PRIVATE KEY")?;
     let limit = (head_end + 16 * 1024).min(bytes.len());
     let body = bytes.get(head_end..limit)?;
     let e = match memchr::memmem::find(body, b"-----END ") {
         Some(p) => {
             let tail = head_end + p;
-            let close = memchr::memmem::find(bytes.get(tail + 9..limit)?, b"-----").map(|x| tail + 9 + x + 5);
+            let close = memchr::memmem::find(bytes.get(tail + 9..limit)?, b"-----")
+                .map(|x| tail + 9 + x + 5);
             close.unwrap_or(tail)
         }
         None => {
             // No footer: take the base64 lines that follow.
-            head_end + body.iter().take_while(|b| b.is_ascii_alphanumeric() || b"+/=\r\n".contains(b)).count()
+            head_end
+                + body
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || b"+/=\r\n".contains(b))
+                    .count()
         }
     };
     Some((e, "private_key", 0.99))
 }
 
 fn jwt(bytes: &[u8], s: usize) -> Option<(usize, &'static str, f32)> {
-    let seg = |from: usize| run_end(bytes, from, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-', 8192);
+    let seg = |from: usize| {
+        run_end(
+            bytes,
+            from,
+            |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-',
+            8192,
+        )
+    };
     let e1 = seg(s);
     if e1 - s < 10 || bytes.get(e1) != Some(&b'.') {
         return None;
@@ -244,7 +329,12 @@ fn assignments(bytes: &[u8], hit: &mut dyn FnMut(&'static str, usize, usize, f32
         };
         let e = match quote {
             Some(q) => run_end(bytes, v, |b| b != q && b != b'\n', 256),
-            None => run_end(bytes, v, |b| !b.is_ascii_whitespace() && !b",;&\"'<>)}]".contains(&b), 256),
+            None => run_end(
+                bytes,
+                v,
+                |b| !b.is_ascii_whitespace() && !b",;&\"'<>)}]".contains(&b),
+                256,
+            ),
         };
         if let Some(score) = value_score(&bytes[v..e]) {
             last_end = e;
@@ -256,10 +346,25 @@ fn assignments(bytes: &[u8], hit: &mut dyn FnMut(&'static str, usize, usize, f32
 /// Cheap filter on the key's last three letters before the full check.
 fn key_tail(key: &[u8]) -> bool {
     let n = key.len();
-    let t = [key[n - 3].to_ascii_lowercase(), key[n - 2].to_ascii_lowercase(), key[n - 1].to_ascii_lowercase()];
+    let t = [
+        key[n - 3].to_ascii_lowercase(),
+        key[n - 2].to_ascii_lowercase(),
+        key[n - 1].to_ascii_lowercase(),
+    ];
     matches!(
         &t,
-        b"ord" | b"swd" | b"pwd" | b"ass" | b"ase" | b"ret" | b"ken" | b"key" | b"uth" | b"als" | b"ial" | b"rer"
+        b"ord"
+            | b"swd"
+            | b"pwd"
+            | b"ass"
+            | b"ase"
+            | b"ret"
+            | b"ken"
+            | b"key"
+            | b"uth"
+            | b"als"
+            | b"ial"
+            | b"rer"
     )
 }
 
@@ -275,7 +380,9 @@ fn key_matches(key: &[u8]) -> bool {
         l.ends_with(k) && {
             // The keyword is the whole key or follows a separator.
             let at = l.len() - k.len();
-            at == 0 || matches!(l[at - 1], b'_' | b'-' | b'.') || (k.len() >= 6 && l[..at].iter().all(u8::is_ascii_alphabetic))
+            at == 0
+                || matches!(l[at - 1], b'_' | b'-' | b'.')
+                || (k.len() >= 6 && l[..at].iter().all(u8::is_ascii_alphabetic))
         }
     })
 }
@@ -286,11 +393,19 @@ fn value_score(v: &[u8]) -> Option<f32> {
     if v.len() < 8 || v.len() > 256 || std::str::from_utf8(v).is_err() {
         return None;
     }
-    if v.starts_with(b"${") || v.starts_with(b"{{") || v.starts_with(b"<") || v.starts_with(b"%") || v.starts_with(b"$") {
+    if v.starts_with(b"${")
+        || v.starts_with(b"{{")
+        || v.starts_with(b"<")
+        || v.starts_with(b"%")
+        || v.starts_with(b"$")
+    {
         return None;
     }
     let lower: Vec<u8> = v.to_ascii_lowercase();
-    if PLACEHOLDERS.iter().any(|p| lower == *p) || v.iter().all(|&b| b == v[0]) || v.iter().all(|b| *b == b'*' || *b == b'x' || *b == b'X') {
+    if PLACEHOLDERS.iter().any(|p| lower == *p)
+        || v.iter().all(|&b| b == v[0])
+        || v.iter().all(|b| *b == b'*' || *b == b'x' || *b == b'X')
+    {
         return None;
     }
     let h = entropy(v);
@@ -345,14 +460,23 @@ mod tests {
     use super::*;
 
     fn kinds(s: &str) -> Vec<(&'static str, &str)> {
-        find_secrets(s).into_iter().map(|m| (m.kind, &s[m.start..m.end])).collect()
+        find_secrets(s)
+            .into_iter()
+            .map(|m| (m.kind, &s[m.start..m.end]))
+            .collect()
     }
 
     #[test]
     fn token_shapes() {
-        assert_eq!(kinds("key AKIAIOSFODNN7EXAMPLE here"), [("aws_access_key", "AKIAIOSFODNN7EXAMPLE")]);
+        assert_eq!(
+            kinds("key AKIAIOSFODNN7EXAMPLE here"),
+            [("aws_access_key", "AKIAIOSFODNN7EXAMPLE")]
+        );
         let gh = format!("ghp_{}", "a1B2".repeat(9));
-        assert_eq!(kinds(&format!("t={gh} x")).first().map(|x| x.0), Some("github_token"));
+        assert_eq!(
+            kinds(&format!("t={gh} x")).first().map(|x| x.0),
+            Some("github_token")
+        );
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
         assert_eq!(kinds(&format!("Bearer {jwt}")), [("jwt", jwt)]);
         let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n-----END RSA PRIVATE KEY-----";
@@ -361,9 +485,17 @@ mod tests {
 
     #[test]
     fn assignments_need_entropy() {
-        assert_eq!(kinds("password=Zx8!qR2#pL9w"), [("assignment", "Zx8!qR2#pL9w")]);
-        assert_eq!(kinds("\"api_key\": \"9f8e7d6c5b4a3f2e1d0c\""), [("assignment", "9f8e7d6c5b4a3f2e1d0c")]);
-        assert!(kinds("password=changeme token: ${TOKEN} secret=xxxxxxxx pwd=aaaaaaaaaa").is_empty());
+        assert_eq!(
+            kinds("password=Zx8!qR2#pL9w"),
+            [("assignment", "Zx8!qR2#pL9w")]
+        );
+        assert_eq!(
+            kinds("\"api_key\": \"9f8e7d6c5b4a3f2e1d0c\""),
+            [("assignment", "9f8e7d6c5b4a3f2e1d0c")]
+        );
+        assert!(
+            kinds("password=changeme token: ${TOKEN} secret=xxxxxxxx pwd=aaaaaaaaaa").is_empty()
+        );
         assert!(kinds("latency_ms: 1234 passing=true").is_empty());
     }
 }

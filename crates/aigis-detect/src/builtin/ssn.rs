@@ -16,8 +16,12 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             i += 1;
             continue;
         }
-        if cx.byte_before(t.start).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/' || b == b'#')
-            || (i > 0 && toks[i - 1].is(flag::DIGITS) && matches!(cx.gap_before(i), b"-" | b" " | b"." | b"/"))
+        if cx
+            .byte_before(t.start)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/' || b == b'#')
+            || (i > 0
+                && toks[i - 1].is(flag::DIGITS)
+                && matches!(cx.gap_before(i), b"-" | b" " | b"." | b"/"))
         {
             i += 1;
             continue;
@@ -34,7 +38,13 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
                 i += 1;
                 continue;
             };
-            if !matches!(gap, b"-" | b" ") || cx.gap_after(i + 1) != gap || !g.is(flag::DIGITS) || g.len() != 2 || !s.is(flag::DIGITS) || s.len() != 4 {
+            if !matches!(gap, b"-" | b" ")
+                || cx.gap_after(i + 1) != gap
+                || !g.is(flag::DIGITS)
+                || g.len() != 2
+                || !s.is(flag::DIGITS)
+                || s.len() != 4
+            {
                 i += 1;
                 continue;
             }
@@ -46,7 +56,8 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         };
         let after = cx.bytes.get(end..).unwrap_or(&[]);
         let continues = after.first().is_some_and(|b| b.is_ascii_alphanumeric())
-            || (matches!(after.first(), Some(b'-' | b'.' | b'/')) && after.get(1).is_some_and(u8::is_ascii_digit));
+            || (matches!(after.first(), Some(b'-' | b'.' | b'/'))
+                && after.get(1).is_some_and(u8::is_ascii_digit));
         if continues {
             i = next;
             continue;
@@ -89,7 +100,10 @@ mod tests {
     fn ssn_forms() {
         assert_eq!(found("SSN 211-28-7964.", Entity::US_SSN), ["211-28-7964"]);
         assert_eq!(found("ssn 211 28 7964", Entity::US_SSN), ["211 28 7964"]);
-        assert_eq!(found("\"ssn\": \"211287964\"", Entity::US_SSN), ["211287964"]);
+        assert_eq!(
+            found("\"ssn\": \"211287964\"", Entity::US_SSN),
+            ["211287964"]
+        );
         assert!(found("order 211287964", Entity::US_SSN).is_empty());
         assert!(found("SSN 666-28-7964 000-12-3456", Entity::US_SSN).is_empty());
     }

@@ -37,7 +37,10 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let mut s = p;
-        while s > 0 && p - s < 12 && (bytes[s - 1].is_ascii_alphanumeric() || b"+.-".contains(&bytes[s - 1])) {
+        while s > 0
+            && p - s < 12
+            && (bytes[s - 1].is_ascii_alphanumeric() || b"+.-".contains(&bytes[s - 1]))
+        {
             s -= 1;
         }
         while s < p && !bytes[s].is_ascii_alphabetic() {
@@ -55,17 +58,28 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         last_end = e;
-        cx.emit(out, Entity::URL, s, e, 0.85, "url", || ("scheme://host/path".into(), None));
+        cx.emit(out, Entity::URL, s, e, 0.85, "url", || {
+            ("scheme://host/path".into(), None)
+        });
     }
     // www.
     let mut i = 0;
     while let Some(off) = memchr::memchr2(b'w', b'W', bytes.get(i..).unwrap_or(&[])) {
         let p = i + off;
         i = p + 1;
-        if p < last_end || !bytes.get(p..p + 4).is_some_and(|w| w.eq_ignore_ascii_case(b"www.")) {
+        if p < last_end
+            || !bytes
+                .get(p..p + 4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"www."))
+        {
             continue;
         }
-        if p > 0 && (bytes[p - 1].is_ascii_alphanumeric() || bytes[p - 1] == b'/' || bytes[p - 1] == b'@' || bytes[p - 1] == b'.') {
+        if p > 0
+            && (bytes[p - 1].is_ascii_alphanumeric()
+                || bytes[p - 1] == b'/'
+                || bytes[p - 1] == b'@'
+                || bytes[p - 1] == b'.')
+        {
             continue;
         }
         if out.iter().any(|f| f.start <= p && p < f.end) {
@@ -79,7 +93,9 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         }
         last_end = e;
         i = e;
-        cx.emit(out, Entity::URL, p, e, 0.8, "url", || ("www.host/path".into(), None));
+        cx.emit(out, Entity::URL, p, e, 0.8, "url", || {
+            ("www.host/path".into(), None)
+        });
     }
     // Bare host.tld/path: found from each '/'.
     let mut from = 0;
@@ -91,7 +107,9 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         while s > 0 && host_byte(bytes[s - 1]) {
             s -= 1;
         }
-        if s == slash || (s > 0 && (bytes[s - 1] == b'@' || bytes[s - 1] == b'/' || bytes[s - 1] == b':')) {
+        if s == slash
+            || (s > 0 && (bytes[s - 1] == b'@' || bytes[s - 1] == b'/' || bytes[s - 1] == b':'))
+        {
             continue;
         }
         if out.iter().any(|f| f.start < slash && s < f.end) {
@@ -116,7 +134,9 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         }
         from = e;
         last_end = e;
-        cx.emit(out, Entity::URL, s, e, 0.6, "url", || ("host.tld/path without scheme".into(), None));
+        cx.emit(out, Entity::URL, s, e, 0.6, "url", || {
+            ("host.tld/path without scheme".into(), None)
+        });
     }
 }
 
@@ -157,7 +177,10 @@ fn host_ok(bytes: &[u8], start: usize, end: usize, any_tld: bool) -> bool {
         Some(at) => &seg[at + 1..],
         None => seg,
     };
-    let host_end = seg.iter().position(|b| b"/?#:".contains(b)).unwrap_or(seg.len());
+    let host_end = seg
+        .iter()
+        .position(|b| b"/?#:".contains(b))
+        .unwrap_or(seg.len());
     let host = &seg[..host_end];
     if host.eq_ignore_ascii_case(b"localhost") || host.first() == Some(&b'[') {
         return true;
@@ -191,8 +214,14 @@ mod tests {
 
     #[test]
     fn finds_urls() {
-        assert_eq!(urls("see https://www.smith.com/category/main.html."), ["https://www.smith.com/category/main.html"]);
-        assert_eq!(urls("\"www.colin.fr/list/blog\""), ["www.colin.fr/list/blog"]);
+        assert_eq!(
+            urls("see https://www.smith.com/category/main.html."),
+            ["https://www.smith.com/category/main.html"]
+        );
+        assert_eq!(
+            urls("\"www.colin.fr/list/blog\""),
+            ["www.colin.fr/list/blog"]
+        );
         assert_eq!(urls("(http://jones.org/)"), ["http://jones.org/"]);
         assert_eq!(urls("go to colin.fr/list now"), ["colin.fr/list"]);
     }

@@ -23,14 +23,21 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     while i < toks.len() {
         let t = toks[i];
         // Florida: L###-###-##-###-#
-        if t.len() == 4 && !t.is(flag::CLAIMED) {
-            if let Some(end) = florida(cx, i) {
-                cx.emit(out, Entity::US_DRIVER_LICENSE, t.start, end, 0.6, "us_driver_license", || {
-                    ("Florida licence shape L###-###-##-###-#".into(), None)
-                });
-                i += 5;
-                continue;
-            }
+        if t.len() == 4
+            && !t.is(flag::CLAIMED)
+            && let Some(end) = florida(cx, i)
+        {
+            cx.emit(
+                out,
+                Entity::US_DRIVER_LICENSE,
+                t.start,
+                end,
+                0.6,
+                "us_driver_license",
+                || ("Florida licence shape L###-###-##-###-#".into(), None),
+            );
+            i += 5;
+            continue;
         }
         if t.is(flag::CLAIMED) || !t.is(flag::HAS_DIGIT) || t.len() < 6 || t.len() > 17 {
             i += 1;
@@ -42,8 +49,11 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let after = cx.bytes.get(t.end..).unwrap_or(&[]);
-        if after.first().is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            || (matches!(after.first(), Some(b'.' | b'/' | b',')) && after.get(1).is_some_and(u8::is_ascii_digit))
+        if after
+            .first()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            || (matches!(after.first(), Some(b'.' | b'/' | b','))
+                && after.get(1).is_some_and(u8::is_ascii_digit))
         {
             i += 1;
             continue;
@@ -62,7 +72,14 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
                 emit(cx, out, Entity::US_PASSPORT, &t, LOW, "nine digits");
             }
             if matches!(n, 7..=9) || n == 12 {
-                emit(cx, out, Entity::US_DRIVER_LICENSE, &t, LOW, "7-9 or 12 digits");
+                emit(
+                    cx,
+                    out,
+                    Entity::US_DRIVER_LICENSE,
+                    &t,
+                    LOW,
+                    "7-9 or 12 digits",
+                );
             }
             if (8..=17).contains(&n) && b[0] != b'0' {
                 emit(cx, out, Entity::US_BANK_NUMBER, &t, LOW, "8-17 digits");
@@ -70,18 +87,57 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         } else if letters == 1 && rest_digits && t.is(flag::UPPER_FIRST) {
             let digits_n = n - 1;
             if digits_n == 8 {
-                emit(cx, out, Entity::US_PASSPORT, &t, LOW, "letter and eight digits");
+                emit(
+                    cx,
+                    out,
+                    Entity::US_PASSPORT,
+                    &t,
+                    LOW,
+                    "letter and eight digits",
+                );
             }
             if (4..=14).contains(&digits_n) {
-                let score = if digits_n == 11 || digits_n == 12 { 0.3 } else { LOW };
-                emit(cx, out, Entity::US_DRIVER_LICENSE, &t, score, "letter and digits");
+                let score = if digits_n == 11 || digits_n == 12 {
+                    0.3
+                } else {
+                    LOW
+                };
+                emit(
+                    cx,
+                    out,
+                    Entity::US_DRIVER_LICENSE,
+                    &t,
+                    score,
+                    "letter and digits",
+                );
             }
-        } else if letters == 2 && rest_digits && t.is(flag::ALL_UPPER) && (5..=12).contains(&(n - 2)) {
-            emit(cx, out, Entity::US_DRIVER_LICENSE, &t, LOW, "two letters and digits");
-        } else if n == 12 && b.starts_with(b"WDL") && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
-            cx.emit(out, Entity::US_DRIVER_LICENSE, t.start, t.end, 0.6, "us_driver_license", || {
-                ("Washington licence shape WDL + 9".into(), None)
-            });
+        } else if letters == 2
+            && rest_digits
+            && t.is(flag::ALL_UPPER)
+            && (5..=12).contains(&(n - 2))
+        {
+            emit(
+                cx,
+                out,
+                Entity::US_DRIVER_LICENSE,
+                &t,
+                LOW,
+                "two letters and digits",
+            );
+        } else if n == 12
+            && b.starts_with(b"WDL")
+            && b.iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        {
+            cx.emit(
+                out,
+                Entity::US_DRIVER_LICENSE,
+                t.start,
+                t.end,
+                0.6,
+                "us_driver_license",
+                || ("Washington licence shape WDL + 9".into(), None),
+            );
         }
         i += 1;
     }
@@ -97,10 +153,21 @@ pub(crate) fn is_routing(cx: &Cx<'_>, t: &crate::lex::Token) -> bool {
     for (o, x) in d.iter_mut().zip(b) {
         *o = x - b'0';
     }
-    aba(&d) && context::any_word(context::words_before(cx.bytes, t.start, 2).words(), ROUTING_WORDS)
+    aba(&d)
+        && context::any_word(
+            context::words_before(cx.bytes, t.start, 2).words(),
+            ROUTING_WORDS,
+        )
 }
 
-fn emit(cx: &Cx<'_>, out: &mut Vec<Finding>, e: Entity, t: &crate::lex::Token, score: f32, how: &'static str) {
+fn emit(
+    cx: &Cx<'_>,
+    out: &mut Vec<Finding>,
+    e: Entity,
+    t: &crate::lex::Token,
+    score: f32,
+    how: &'static str,
+) {
     let rec = if e == Entity::US_PASSPORT {
         "us_passport"
     } else if e == Entity::US_DRIVER_LICENSE {
@@ -108,7 +175,9 @@ fn emit(cx: &Cx<'_>, out: &mut Vec<Finding>, e: Entity, t: &crate::lex::Token, s
     } else {
         "us_bank_number"
     };
-    cx.emit(out, e, t.start, t.end, score, rec, || (format!("{how} (needs context)"), None));
+    cx.emit(out, e, t.start, t.end, score, rec, || {
+        (format!("{how} (needs context)"), None)
+    });
 }
 
 fn florida(cx: &Cx<'_>, i: usize) -> Option<usize> {
@@ -145,10 +214,22 @@ mod tests {
 
     #[test]
     fn with_context() {
-        assert_eq!(found("Passport No. 123456789;"), [(Entity::US_PASSPORT, "123456789")]);
-        assert_eq!(found("Driver license K1234567."), [(Entity::US_DRIVER_LICENSE, "K1234567")]);
-        assert_eq!(found("acct 35269159564)"), [(Entity::US_BANK_NUMBER, "35269159564")]);
-        assert_eq!(found("license A123-456-78-901-2 ok"), [(Entity::US_DRIVER_LICENSE, "A123-456-78-901-2")]);
+        assert_eq!(
+            found("Passport No. 123456789;"),
+            [(Entity::US_PASSPORT, "123456789")]
+        );
+        assert_eq!(
+            found("Driver license K1234567."),
+            [(Entity::US_DRIVER_LICENSE, "K1234567")]
+        );
+        assert_eq!(
+            found("acct 35269159564)"),
+            [(Entity::US_BANK_NUMBER, "35269159564")]
+        );
+        assert_eq!(
+            found("license A123-456-78-901-2 ok"),
+            [(Entity::US_DRIVER_LICENSE, "A123-456-78-901-2")]
+        );
     }
 
     #[test]

@@ -72,11 +72,14 @@ impl RecognizerSpec {
     pub fn normalized(&self) -> RecognizerSpec {
         let mut s = self.clone();
         if let Some(r) = s.regex.take() {
-            s.patterns.insert(0, PatternSpec {
-                name: None,
-                regex: r,
-                score: s.score.take().unwrap_or_else(default_score),
-            });
+            s.patterns.insert(
+                0,
+                PatternSpec {
+                    name: None,
+                    regex: r,
+                    score: s.score.take().unwrap_or_else(default_score),
+                },
+            );
         }
         s
     }
@@ -113,7 +116,8 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<RecognizerFile, Recognize
             });
         }
         seen.push(spec.name.clone());
-        out.recognizers.push(CustomRecognizer::build(&spec, path, line)?);
+        out.recognizers
+            .push(CustomRecognizer::build(&spec, path, line)?);
     }
     Ok(out)
 }

@@ -51,7 +51,10 @@ pub struct RecognizerFile {
 impl RecognizerFile {
     /// The recognizers as trait objects for a scanner builder.
     pub fn boxed(self) -> Vec<Box<dyn Recognizer>> {
-        self.recognizers.into_iter().map(|r| Box::new(r) as Box<dyn Recognizer>).collect()
+        self.recognizers
+            .into_iter()
+            .map(|r| Box::new(r) as Box<dyn Recognizer>)
+            .collect()
     }
 }
 
@@ -62,11 +65,16 @@ pub fn load_recognizer_file(path: &Path) -> Result<RecognizerFile, RecognizerFil
         path: path.to_path_buf(),
         source,
     })?;
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("toml") => parse_toml(&text, path),
         Some("yaml" | "yml") => parse_presidio_yaml(&text, path),
-        _ => Err(RecognizerFileError::UnknownFormat { path: path.to_path_buf() }),
+        _ => Err(RecognizerFileError::UnknownFormat {
+            path: path.to_path_buf(),
+        }),
     }
 }
 
@@ -120,7 +128,11 @@ fn intern(name: &str) -> &'static str {
 
 impl CustomRecognizer {
     /// Builds a recognizer from its spec; `path` and `line` locate errors.
-    pub fn build(spec: &RecognizerSpec, path: &Path, line: usize) -> Result<CustomRecognizer, RecognizerFileError> {
+    pub fn build(
+        spec: &RecognizerSpec,
+        path: &Path,
+        line: usize,
+    ) -> Result<CustomRecognizer, RecognizerFileError> {
         let invalid = |problem: String| RecognizerFileError::Invalid {
             path: path.to_path_buf(),
             line,
@@ -130,30 +142,55 @@ impl CustomRecognizer {
         if spec.name.trim().is_empty() {
             return Err(invalid("`name` must not be empty".into()));
         }
-        if spec.entity.trim().is_empty() || !spec.entity.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            return Err(invalid("`entity` must be a name of letters, digits and '_' (e.g. EMPLOYEE_ID)".into()));
+        if spec.entity.trim().is_empty()
+            || !spec
+                .entity
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(invalid(
+                "`entity` must be a name of letters, digits and '_' (e.g. EMPLOYEE_ID)".into(),
+            ));
         }
         if spec.patterns.is_empty() && spec.deny_list.is_empty() {
-            return Err(invalid("expected at least one of `patterns` or `deny_list`".into()));
+            return Err(invalid(
+                "expected at least one of `patterns` or `deny_list`".into(),
+            ));
         }
         let validator = match &spec.validator {
             None => None,
             Some(v) => Some(Validator::from_name(v).ok_or_else(|| {
-                invalid(format!("unknown validator {v:?}; expected one of {}", Validator::NAMES.join(", ")))
+                invalid(format!(
+                    "unknown validator {v:?}; expected one of {}",
+                    Validator::NAMES.join(", ")
+                ))
             })?),
         };
         let mut patterns = Vec::with_capacity(spec.patterns.len());
         for (i, p) in spec.patterns.iter().enumerate() {
             if !(0.0..=1.0).contains(&p.score) {
-                return Err(invalid(format!("pattern {} score {} is outside [0, 1]", i + 1, p.score)));
+                return Err(invalid(format!(
+                    "pattern {} score {} is outside [0, 1]",
+                    i + 1,
+                    p.score
+                )));
             }
             let regex = RegexBuilder::new(&p.regex)
                 .case_insensitive(spec.case_insensitive_regex)
                 .size_limit(REGEX_SIZE_LIMIT)
                 .build()
-                .map_err(|e| invalid(format!("pattern {} ({:?}) is not a valid regex: {e}", i + 1, p.name.as_deref().unwrap_or(""))))?;
+                .map_err(|e| {
+                    invalid(format!(
+                        "pattern {} ({:?}) is not a valid regex: {e}",
+                        i + 1,
+                        p.name.as_deref().unwrap_or("")
+                    ))
+                })?;
             patterns.push(Pattern {
-                name: p.name.clone().unwrap_or_else(|| format!("pattern {}", i + 1)),
+                name: p
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("pattern {}", i + 1)),
                 regex,
                 score: p.score,
             });
@@ -161,7 +198,12 @@ impl CustomRecognizer {
         let deny = if spec.deny_list.is_empty() {
             None
         } else {
-            let words: Vec<&str> = spec.deny_list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+            let words: Vec<&str> = spec
+                .deny_list
+                .iter()
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .collect();
             Some(
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(!spec.case_sensitive)
@@ -171,7 +213,10 @@ impl CustomRecognizer {
             )
         };
         if !(0.0..=1.0).contains(&spec.deny_list_score) {
-            return Err(invalid(format!("deny_list_score {} is outside [0, 1]", spec.deny_list_score)));
+            return Err(invalid(format!(
+                "deny_list_score {} is outside [0, 1]",
+                spec.deny_list_score
+            )));
         }
         Ok(CustomRecognizer {
             name: intern(&spec.name),
@@ -191,7 +236,10 @@ impl CustomRecognizer {
 }
 
 fn word_boundary(text: &[u8], s: usize, e: usize) -> bool {
-    let before = s.checked_sub(1).and_then(|p| text.get(p)).is_some_and(|b| b.is_ascii_alphanumeric());
+    let before = s
+        .checked_sub(1)
+        .and_then(|p| text.get(p))
+        .is_some_and(|b| b.is_ascii_alphanumeric());
     let after = text.get(e).is_some_and(|b| b.is_ascii_alphanumeric());
     !before && !after
 }
@@ -207,10 +255,10 @@ impl Recognizer for CustomRecognizer {
                 if m.start() == m.end() {
                     continue;
                 }
-                if let Some(v) = self.validator {
-                    if !v.check(m.as_str()) {
-                        continue;
-                    }
+                if let Some(v) = self.validator
+                    && !v.check(m.as_str())
+                {
+                    continue;
                 }
                 out.push(Finding {
                     entity: self.entity.clone(),
@@ -224,7 +272,10 @@ impl Recognizer for CustomRecognizer {
         if let Some(ac) = &self.deny {
             let bytes = text.as_bytes();
             for m in ac.find_iter(text) {
-                if word_boundary(bytes, m.start(), m.end()) && text.is_char_boundary(m.start()) && text.is_char_boundary(m.end()) {
+                if word_boundary(bytes, m.start(), m.end())
+                    && text.is_char_boundary(m.start())
+                    && text.is_char_boundary(m.end())
+                {
                     out.push(Finding {
                         entity: self.entity.clone(),
                         start: m.start(),
@@ -245,17 +296,28 @@ impl Recognizer for CustomRecognizer {
         }
     }
 
-    fn explain(&self, text: &str, _hint: FieldHint<'_>, findings: &[Finding]) -> Vec<Option<Basis>> {
+    fn explain(
+        &self,
+        text: &str,
+        _hint: FieldHint<'_>,
+        findings: &[Finding],
+    ) -> Vec<Option<Basis>> {
         findings
             .iter()
             .map(|f| {
                 let value = text.get(f.start..f.end)?;
                 for p in &self.patterns {
-                    if p.regex.find_at(text, f.start).is_some_and(|m| m.start() == f.start && m.end() == f.end) {
+                    if p.regex
+                        .find_at(text, f.start)
+                        .is_some_and(|m| m.start() == f.start && m.end() == f.end)
+                    {
                         return Some(Basis {
                             pattern: format!("custom pattern {:?}", p.name),
                             base_score: p.score,
-                            validation: self.validator.filter(|v| v.check(value)).map(|v| v.name().to_string()),
+                            validation: self
+                                .validator
+                                .filter(|v| v.check(value))
+                                .map(|v| v.name().to_string()),
                         });
                     }
                 }

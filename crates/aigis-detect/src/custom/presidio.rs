@@ -134,7 +134,8 @@ fn line_of_name(text: &str, name: &str) -> usize {
     text.lines()
         .position(|l| {
             let t = l.trim_start().trim_start_matches("- ").trim_start();
-            t.strip_prefix("name:").is_some_and(|v| v.trim().trim_matches(|c| c == '"' || c == '\'') == name)
+            t.strip_prefix("name:")
+                .is_some_and(|v| v.trim().trim_matches(|c| c == '"' || c == '\'') == name)
         })
         .map_or(0, |i| i + 1)
 }
@@ -150,14 +151,37 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<RecognizerFile, Recognize
         }
     })?;
     let mut out = RecognizerFile::default();
-    collect(&file, file.global_regex_flags.unwrap_or(0), text, path, &mut out)?;
+    collect(
+        &file,
+        file.global_regex_flags.unwrap_or(0),
+        text,
+        path,
+        &mut out,
+    )?;
     Ok(out)
 }
 
-fn collect(file: &File, flags: u32, text: &str, path: &Path, out: &mut RecognizerFile) -> Result<(), RecognizerFileError> {
-    let _ = (&file.supported_languages, &file.nlp_configuration, file.default_score_threshold, &file.supported_countries);
+fn collect(
+    file: &File,
+    flags: u32,
+    text: &str,
+    path: &Path,
+    out: &mut RecognizerFile,
+) -> Result<(), RecognizerFileError> {
+    let _ = (
+        &file.supported_languages,
+        &file.nlp_configuration,
+        file.default_score_threshold,
+        &file.supported_countries,
+    );
     if let Some(reg) = &file.recognizer_registry {
-        collect(reg, reg.global_regex_flags.unwrap_or(flags), text, path, out)?;
+        collect(
+            reg,
+            reg.global_regex_flags.unwrap_or(flags),
+            text,
+            path,
+            out,
+        )?;
     }
     for entry in file.recognizers.iter().flatten() {
         match entry {
@@ -169,12 +193,18 @@ fn collect(file: &File, flags: u32, text: &str, path: &Path, out: &mut Recognize
             Entry::Full(r) => {
                 let line = line_of_name(text, &r.name);
                 let predefined = r.kind.as_deref() == Some("predefined");
-                if let Some(k) = r.kind.as_deref().filter(|k| *k != "predefined" && *k != "custom") {
+                if let Some(k) = r
+                    .kind
+                    .as_deref()
+                    .filter(|k| *k != "predefined" && *k != "custom")
+                {
                     return Err(RecognizerFileError::Invalid {
                         path: path.to_path_buf(),
                         line,
                         name: r.name.clone(),
-                        problem: format!("unknown type {k:?}; expected \"custom\" or \"predefined\""),
+                        problem: format!(
+                            "unknown type {k:?}; expected \"custom\" or \"predefined\""
+                        ),
                     });
                 }
                 let enabled = r.enabled.unwrap_or(true);
@@ -190,11 +220,20 @@ fn collect(file: &File, flags: u32, text: &str, path: &Path, out: &mut Recognize
                 if !enabled {
                     continue;
                 }
-                let _ = (&r.supported_language, &r.supported_languages, &r.country_code, &r.version);
+                let _ = (
+                    &r.supported_language,
+                    &r.supported_languages,
+                    &r.country_code,
+                    &r.version,
+                );
                 let entity = r
                     .supported_entity
                     .clone()
-                    .or_else(|| r.supported_entities.as_ref().and_then(|v| v.first().cloned()))
+                    .or_else(|| {
+                        r.supported_entities
+                            .as_ref()
+                            .and_then(|v| v.first().cloned())
+                    })
                     .ok_or_else(|| RecognizerFileError::Invalid {
                         path: path.to_path_buf(),
                         line,
@@ -224,7 +263,8 @@ fn collect(file: &File, flags: u32, text: &str, path: &Path, out: &mut Recognize
                     case_sensitive: false,
                     case_insensitive_regex: false,
                 };
-                out.recognizers.push(CustomRecognizer::build(&spec, path, line)?);
+                out.recognizers
+                    .push(CustomRecognizer::build(&spec, path, line)?);
             }
         }
     }
