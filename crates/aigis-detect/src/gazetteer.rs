@@ -12,18 +12,20 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-/// Word classes (bits).
+/// Word classes (bits). The low byte comes from the gazetteers; the
+/// keyword bits (titles, street types, ...) come from the recognizers'
+/// word lists (`crate::builtin::keywords`), so one lookup answers both.
 pub(crate) mod class {
     /// A first name.
-    pub const FIRST: u8 = 1;
+    pub const FIRST: u32 = 1;
     /// A surname.
-    pub const LAST: u8 = 1 << 1;
+    pub const LAST: u32 = 1 << 1;
     /// A place (city, region, country), or a whole multi-word place.
-    pub const PLACE: u8 = 1 << 2;
+    pub const PLACE: u32 = 1 << 2;
     /// An ordinary lowercase English word.
-    pub const COMMON: u8 = 1 << 3;
+    pub const COMMON: u32 = 1 << 3;
     /// The first word of a multi-word place.
-    pub const PLACE_START: u8 = 1 << 4;
+    pub const PLACE_START: u32 = 1 << 4;
 }
 
 static FIRST_NAMES: &[u8] = include_bytes!("../data/first_names.txt.z");
@@ -73,7 +75,7 @@ impl Hasher for Fx {
     }
 }
 
-type Map = HashMap<&'static [u8], u8, BuildHasherDefault<Fx>>;
+type Map = HashMap<&'static [u8], u32, BuildHasherDefault<Fx>>;
 
 struct Gazetteer {
     words: Map,
@@ -121,6 +123,15 @@ fn load() -> Gazetteer {
         })
         .collect();
     fold.sort_unstable();
+    for (list, bit) in crate::builtin::keywords() {
+        for w in list {
+            let mut buf = [0u8; 64];
+            if let Some(f) = fold_with(&fold, w, &mut buf) {
+                let key: &'static [u8] = Box::leak(f.to_vec().into_boxed_slice());
+                *words.entry(key).or_insert(0) |= bit;
+            }
+        }
+    }
     Gazetteer { words, fold }
 }
 
@@ -131,21 +142,32 @@ pub(crate) fn warm() {
 
 /// Classes of an already folded word (0 if unknown).
 #[inline]
-pub(crate) fn lookup(folded: &[u8]) -> u8 {
+pub(crate) fn lookup(folded: &[u8]) -> u32 {
     GAZ.words.get(folded).copied().unwrap_or(0)
 }
 
 /// Folds `s` (lowercase ASCII, accents removed) into `buf`; `None` if it
 /// does not fit or holds a character with no ASCII folding.
 pub(crate) fn fold<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+    fold_with(&GAZ.fold, s, buf)
+}
+
+fn fold_with<'b>(table: &[(u32, &'static str)], s: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
     let mut n = 0;
+    if s.is_ascii() {
+        let b = s.as_bytes();
+        let out = buf.get_mut(..b.len())?;
+        for (o, &c) in out.iter_mut().zip(b) {
+            *o = c.to_ascii_lowercase();
+        }
+        return Some(out);
+    }
     for ch in s.chars() {
         if ch.is_ascii() {
             *buf.get_mut(n)? = (ch as u8).to_ascii_lowercase();
             n += 1;
             continue;
         }
-        let table = &GAZ.fold;
         let i = table.binary_search_by_key(&(ch as u32), |e| e.0).ok()?;
         for b in table.get(i)?.1.bytes() {
             *buf.get_mut(n)? = b;
@@ -156,7 +178,7 @@ pub(crate) fn fold<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
 }
 
 /// Classes of a word as written (folded first).
-pub(crate) fn classes(word: &str) -> u8 {
+pub(crate) fn classes(word: &str) -> u32 {
     let mut buf = [0u8; 64];
     fold(word, &mut buf).map_or(0, lookup)
 }

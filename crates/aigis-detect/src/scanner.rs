@@ -12,12 +12,6 @@ use crate::{Builtin, Entity, Explanation, FieldHint, Finding, Recognizer};
 /// otherwise.
 pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 
-/// Findings at or above this score skip context evaluation on the normal
-/// path: context could only raise a score that already clears every
-/// threshold, and cannot change which of two findings wins unless the other
-/// one is also boosted from below.
-const CONTEXT_SKIP: f32 = 0.8;
-
 /// A configured set of recognizers. Cheap to share across threads
 /// (`&Scanner` is `Sync`); build once, scan many fields.
 pub struct Scanner {
@@ -166,22 +160,39 @@ impl Scanner {
         }
         let mut w = first;
         for i in first..out.len() {
-            let f = &out[i];
-            if !self.reported(f) || !sane(text, f) {
-                continue;
-            }
-            let score = if f.score < CONTEXT_SKIP {
-                self.enhance(text, hint, f, None)
-            } else {
-                f.score.min(1.0)
-            };
-            if score >= self.min_score {
+            if self.reported(&out[i]) && sane(text, &out[i]) {
                 out.swap(w, i);
-                out[w].score = score;
                 w += 1;
             }
         }
         out.truncate(w);
+        let Some(tail) = out.get_mut(first..) else {
+            return;
+        };
+        sort_by_position(tail);
+        let n = tail.len();
+        let mut i = 0;
+        while i < n {
+            let j = cluster_end(tail, i);
+            let contested = j - i > 1;
+            for k in i..j {
+                let f = &tail[k];
+                let score = if contested || f.score < self.min_score {
+                    self.enhance(text, hint, f, None)
+                } else {
+                    f.score.min(1.0)
+                };
+                tail[k].score = score;
+            }
+            i = j;
+        }
+        let min = self.min_score;
+        let mut k = 0;
+        out.retain(|f| {
+            let keep = k < first || f.score >= min;
+            k += 1;
+            keep
+        });
         if out.len() - first > 1 {
             resolve(out, first);
         }
@@ -197,21 +208,31 @@ impl Scanner {
     /// Scans one field like [`Scanner::scan`] and says why each reported
     /// finding has its score. Slower than `scan`; meant for `--explain`.
     pub fn explain(&self, text: &str, hint: FieldHint<'_>) -> Vec<(Finding, Explanation)> {
+        let mut raw: Vec<(Finding, Explanation)> = Vec::new();
+        for r in &self.recognizers {
+            let mut found = Vec::new();
+            r.recognize(text, hint, &mut found);
+            let bases = r.explain(text, hint, &found);
+            for (i, f) in found.into_iter().enumerate() {
+                if self.reported(&f) && sane(text, &f) {
+                    let basis = bases.get(i).cloned().flatten();
+                    let ex = Explanation::new(&f, basis);
+                    raw.push((f, ex));
+                }
+            }
+        }
+        // Same order and the same rule as the scan path.
+        raw.sort_by(|a, b| position_order(&a.0, &b.0));
+        let only: Vec<Finding> = raw.iter().map(|(f, _)| f.clone()).collect();
         let mut kept: Vec<Finding> = Vec::new();
         let mut why: Vec<Explanation> = Vec::new();
-        for r in &self.recognizers {
-            let mut raw = Vec::new();
-            r.recognize(text, hint, &mut raw);
-            let bases = r.explain(text, hint, &raw);
-            for (i, f) in raw.iter().enumerate() {
-                if !self.reported(f) || !sane(text, f) {
-                    continue;
-                }
-                let basis = bases.get(i).cloned().flatten();
-                let mut ex = Explanation::new(f, basis);
-                // Same rule as the scan path: high scores skip context.
-                let score = if f.score < CONTEXT_SKIP {
-                    self.enhance(text, hint, f, Some(&mut ex))
+        let mut i = 0;
+        while i < only.len() {
+            let j = cluster_end(&only, i);
+            let contested = j - i > 1;
+            for (f, ex) in &mut raw[i..j] {
+                let score = if contested || f.score < self.min_score {
+                    self.enhance(text, hint, f, Some(ex))
                 } else {
                     f.score.min(1.0)
                 };
@@ -220,9 +241,10 @@ impl Scanner {
                     let mut f = f.clone();
                     f.score = score;
                     kept.push(f);
-                    why.push(ex);
+                    why.push(ex.clone());
                 }
             }
+            i = j;
         }
         // Resolve overlaps on the findings, then pair survivors with their
         // explanations (same span, entity and score identify one).
@@ -328,6 +350,33 @@ impl Scanner {
     }
 }
 
+fn position_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    a.start
+        .cmp(&b.start)
+        .then(b.end.cmp(&a.end))
+        .then(b.score.total_cmp(&a.score))
+        .then(a.entity.cmp(&b.entity))
+}
+
+fn sort_by_position(v: &mut [Finding]) {
+    v.sort_by(position_order);
+}
+
+/// End (exclusive) of the group of mutually overlapping findings starting
+/// at `i` in a position-sorted slice.
+fn cluster_end(v: &[Finding], i: usize) -> usize {
+    let mut j = i + 1;
+    let mut max_end = v.get(i).map_or(0, |f| f.end);
+    while let Some(f) = v.get(j) {
+        if f.start >= max_end {
+            break;
+        }
+        max_end = max_end.max(f.end);
+        j += 1;
+    }
+    j
+}
+
 /// Drops findings whose offsets are out of range or not on char boundaries
 /// (a misbehaving recognizer must not make callers panic when slicing).
 fn sane(text: &str, f: &Finding) -> bool {
@@ -345,13 +394,7 @@ pub(crate) fn resolve(out: &mut Vec<Finding>, first: usize) {
     let Some(tail) = out.get_mut(first..) else {
         return;
     };
-    tail.sort_by(|a, b| {
-        a.start
-            .cmp(&b.start)
-            .then(b.end.cmp(&a.end))
-            .then(b.score.total_cmp(&a.score))
-            .then(a.entity.cmp(&b.entity))
-    });
+    sort_by_position(tail);
     let n = tail.len();
     if n < 2 {
         return;

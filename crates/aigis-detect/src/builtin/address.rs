@@ -15,13 +15,14 @@
 //! and comma-separated city names, US state codes, ZIP codes, UK postcodes
 //! and five-digit European postcodes.
 
-use super::Cx;
+use super::{Cx, kw};
+use crate::gazetteer;
 use crate::lex::flag;
 use crate::{Entity, Finding};
 
 /// Street types that follow the street name (English-speaking countries;
 /// the USPS Publication 28 suffixes and common British ones).
-const SUFFIX_TYPES: &[&str] = &[
+pub(crate) const SUFFIX_TYPES: &[&str] = &[
     "alley",
     "allee",
     "annex",
@@ -258,7 +259,7 @@ const SUFFIX_TYPES: &[&str] = &[
 
 /// Street types that come before the street name (Spanish, Catalan,
 /// Portuguese, Italian, French).
-const PREFIX_TYPES: &[&str] = &[
+pub(crate) const PREFIX_TYPES: &[&str] = &[
     "calle",
     "c",
     "avenida",
@@ -324,7 +325,6 @@ const PREFIX_TYPES: &[&str] = &[
 
 /// German street-name endings (as a compound suffix or a separate word).
 const DE_SUFFIXES: &[&str] = &[
-    "straße",
     "strasse",
     "str",
     "weg",
@@ -351,8 +351,25 @@ const DE_SUFFIXES: &[&str] = &[
     "promenade",
 ];
 
+/// French street types written after the house number ("12, rue X").
+pub(crate) const FR_TYPES: &[&str] = &[
+    "rue", "avenue", "boulevard", "chemin", "impasse", "place", "allée", "route", "quai", "cours",
+    "passage", "square", "voie", "faubourg", "bd", "av",
+];
+
+/// Lowercase words inside a city name ("Frankfurt am Main").
+pub(crate) const CITY_PARTICLES: &[&str] = &[
+    "am", "an", "der", "de", "del", "la", "le", "les", "sur", "en", "im", "bei", "upon", "on",
+];
+
+/// Lowercase words inside a street name ("Calle de la Paz").
+pub(crate) const ADDR_PARTICLES: &[&str] = &[
+    "de", "del", "la", "las", "los", "d", "du", "des", "le", "les", "l", "y", "i", "da", "do",
+    "dos", "di",
+];
+
 /// Secondary unit designators.
-const UNITS: &[&str] = &[
+pub(crate) const UNITS: &[&str] = &[
     "apt",
     "apartment",
     "suite",
@@ -398,13 +415,6 @@ fn eq_any(w: &[u8], list: &[&str]) -> bool {
     list.iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
 }
 
-fn lower_eq_any(w: &str, list: &[&str]) -> bool {
-    if w.is_ascii() {
-        return eq_any(w.as_bytes(), list);
-    }
-    let l = w.to_lowercase();
-    list.contains(&l.as_str())
-}
 
 /// A house number: 1-5 digits, optionally a letter ("78G", "12a") or a
 /// German range/fraction ("3/5", "12-14").
@@ -443,7 +453,7 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         }
         let street = if t.is(flag::HAS_DIGIT) {
             number_first(cx, i).or_else(|| military(cx, i))
-        } else if t.is(flag::ALPHA) {
+        } else if t.is(flag::ALPHA) && t.is(flag::UPPER_FIRST) {
             type_first(cx, i)
                 .or_else(|| german(cx, i))
                 .or_else(|| unit_first(cx, i))
@@ -494,28 +504,8 @@ fn number_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
         return None;
     }
     // French style: "12, rue ..." / "12 rue ..."
-    let nx = toks.get(hn + 1)?;
-    if lower_eq_any(
-        cx.s(nx),
-        &[
-            "rue",
-            "avenue",
-            "boulevard",
-            "chemin",
-            "impasse",
-            "place",
-            "allée",
-            "route",
-            "quai",
-            "cours",
-            "passage",
-            "square",
-            "voie",
-            "faubourg",
-            "bd",
-            "av",
-        ],
-    ) {
+    toks.get(hn + 1)?;
+    if cx.has(hn + 1, kw::FR_STREET) {
         let end = name_words(cx, hn + 2, 5)?;
         return Some((end, "house number, French street type, name"));
     }
@@ -530,7 +520,7 @@ fn number_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
             return None;
         }
         words += 1;
-        if words >= 2 && eq_any(cx.b(w), SUFFIX_TYPES) {
+        if words >= 2 && cx.has(k, kw::STREET_SUFFIX) {
             return Some((k, "house number, street name, street type"));
         }
         if cx.gap_after(k) != b" " {
@@ -548,15 +538,7 @@ fn name_words(cx: &Cx<'_>, k: usize, max: usize) -> Option<usize> {
     let mut j = k;
     let mut n = 0;
     while let Some(w) = toks.get(j) {
-        let particle = !w.is(flag::UPPER_FIRST)
-            && w.is(flag::ALPHA)
-            && eq_any(
-                cx.b(w),
-                &[
-                    "de", "del", "la", "las", "los", "d", "du", "des", "le", "les", "l", "y", "i",
-                    "da", "do", "dos", "di",
-                ],
-            );
+        let particle = !w.is(flag::UPPER_FIRST) && w.is(flag::ALPHA) && cx.has(j, kw::ADDR_PARTICLE);
         if !(cap(w) || particle) || n >= max {
             break;
         }
@@ -577,7 +559,7 @@ fn name_words(cx: &Cx<'_>, k: usize, max: usize) -> Option<usize> {
 fn type_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     let toks = cx.toks;
     let t = toks[i];
-    if !lower_eq_any(cx.s(&t), PREFIX_TYPES) || t.len() < 2 {
+    if !cx.has(i, kw::STREET_PREFIX) || t.len() < 2 {
         return None;
     }
     let mut k = i + 1;
@@ -626,21 +608,23 @@ fn german(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
         j += 1;
     }
     let last = toks[j];
-    let lw = cx.s(&last).to_lowercase();
+    let mut buf = [0u8; 64];
+    let lw = gazetteer::fold(cx.s(&last), &mut buf)?;
     let ends_de = DE_SUFFIXES
         .iter()
-        .any(|s| lw.ends_with(s) && (lw.len() > s.len() + 2 || j > i));
+        .any(|s| lw.ends_with(s.as_bytes()) && (lw.len() > s.len() + 2 || j > i));
     // Two words: "Am Markt", "Berliner Straße"
     let (last_word_tok, ok) = if ends_de {
         (j, true)
     } else if cx.gap_after(j) == b" " {
         let n = toks.get(j + 1)?;
-        let nw = cx.s(n).to_lowercase();
+        let mut nbuf = [0u8; 64];
+        let nw = gazetteer::fold(cx.s(n), &mut nbuf)?;
         let two = n.is(flag::ALPHA)
             && n.is(flag::UPPER_FIRST)
             && DE_SUFFIXES
                 .iter()
-                .any(|s| nw == *s || (nw.ends_with(s) && nw.len() > s.len() + 2));
+                .any(|s| nw == s.as_bytes() || (nw.ends_with(s.as_bytes()) && nw.len() > s.len() + 2));
         (j + 1, two && j == i)
     } else {
         (j, false)
@@ -671,7 +655,7 @@ fn german(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
 fn unit_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     let toks = cx.toks;
     let t = toks[i];
-    if !t.is(flag::UPPER_FIRST) || !eq_any(cx.b(&t), UNITS) {
+    if !t.is(flag::UPPER_FIRST) || !cx.has(i, kw::UNIT) {
         return None;
     }
     let g = cx.gap_after(i);
@@ -693,7 +677,7 @@ fn unit_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
             return None;
         }
         words += 1;
-        if words >= 2 && eq_any(cx.b(w), SUFFIX_TYPES) {
+        if words >= 2 && cx.has(k, kw::STREET_SUFFIX) {
             return Some((k, "unit, street name, street type"));
         }
         if cx.gap_after(k) != b" " {
@@ -709,6 +693,9 @@ fn military(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     let toks = cx.toks;
     let t = toks[i];
     let w = cx.b(&t);
+    if !t.is(flag::ALL_UPPER) && w != b"Unit" {
+        return None;
+    }
     if eq_any(w, &["USNS", "USS", "USCGC", "USNV"]) && t.is(flag::ALL_UPPER) {
         let last = name_words(cx, i + 1, 3)?;
         if cx.gap_after(last) == b", "
@@ -754,7 +741,7 @@ fn extend(cx: &Cx<'_>, last: usize) -> (usize, usize) {
     loop {
         let g = cx.gap_after(end);
         let Some(u) = toks.get(end + 1) else { break };
-        if matches!(g, b" " | b", ") && u.is(flag::ALPHA) && eq_any(cx.b(u), UNITS) {
+        if matches!(g, b" " | b", ") && u.is(flag::ALPHA) && cx.has(end + 1, kw::UNIT) {
             let ng = cx.gap_after(end + 1);
             if matches!(ng, b" " | b". " | b" #" | b"." | b": ")
                 && toks
@@ -845,15 +832,7 @@ fn city_words(cx: &Cx<'_>, k: usize) -> Option<usize> {
     let mut last = None;
     let mut n = 0;
     while let Some(w) = toks.get(j) {
-        let particle = w.is(flag::ALPHA)
-            && !w.is(flag::UPPER_FIRST)
-            && eq_any(
-                cx.b(w),
-                &[
-                    "am", "an", "der", "de", "del", "la", "le", "les", "sur", "en", "im", "bei",
-                    "upon", "on",
-                ],
-            );
+        let particle = w.is(flag::ALPHA) && !w.is(flag::UPPER_FIRST) && cx.has(j, kw::CITY_PARTICLE);
         if !(cap(w) || particle || (w.is(flag::ALL_UPPER) && w.len() > 2)) || n >= 6 {
             break;
         }

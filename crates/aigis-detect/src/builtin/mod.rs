@@ -18,7 +18,7 @@ pub(crate) mod ssn;
 pub(crate) mod url;
 pub(crate) mod usid;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use crate::lex::{self, Token, flag, sep};
 use crate::{Basis, Entity, FieldHint, Finding, Recognizer};
@@ -40,8 +40,51 @@ impl Builtin {
     }
 }
 
+/// Keyword bits stored with the gazetteer classes (see
+/// [`crate::gazetteer::class`]); [`keywords`] lists the words.
+pub(crate) mod kw {
+    pub const TITLE: u32 = 1 << 8;
+    pub const PARTICLE: u32 = 1 << 9;
+    pub const PLACE_PREFIX: u32 = 1 << 10;
+    pub const LEGAL: u32 = 1 << 11;
+    pub const CONNECTOR: u32 = 1 << 12;
+    pub const PLACE_PARTICLE: u32 = 1 << 13;
+    pub const CUE: u32 = 1 << 14;
+    pub const CALENDAR: u32 = 1 << 15;
+    pub const STREET_SUFFIX: u32 = 1 << 16;
+    pub const STREET_PREFIX: u32 = 1 << 17;
+    pub const UNIT: u32 = 1 << 18;
+    pub const FR_STREET: u32 = 1 << 19;
+    pub const CITY_PARTICLE: u32 = 1 << 20;
+    pub const ADDR_PARTICLE: u32 = 1 << 21;
+}
+
+/// Every recognizer word list with its keyword bit, loaded into the
+/// gazetteer map (folded) so one lookup per word answers every question.
+pub(crate) fn keywords() -> Vec<(&'static [&'static str], u32)> {
+    vec![
+        (names::TITLES, kw::TITLE),
+        (names::PARTICLES, kw::PARTICLE),
+        (names::PLACE_PREFIXES, kw::PLACE_PREFIX),
+        (names::LEGAL, kw::LEGAL),
+        (names::CONNECTORS, kw::CONNECTOR),
+        (names::PLACE_PARTICLES, kw::PLACE_PARTICLE),
+        (names::CUES, kw::CUE),
+        (names::CALENDAR, kw::CALENDAR),
+        (address::SUFFIX_TYPES, kw::STREET_SUFFIX),
+        (address::PREFIX_TYPES, kw::STREET_PREFIX),
+        (address::UNITS, kw::UNIT),
+        (address::FR_TYPES, kw::FR_STREET),
+        (address::CITY_PARTICLES, kw::CITY_PARTICLE),
+        (address::ADDR_PARTICLES, kw::ADDR_PARTICLE),
+    ]
+}
+
+const UNKNOWN: u32 = u32::MAX;
+
 thread_local! {
     static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
+    static CLASSES: RefCell<Vec<Cell<u32>>> = const { RefCell::new(Vec::new()) };
 }
 
 type Trace = RefCell<Vec<(Finding, Basis)>>;
@@ -53,9 +96,33 @@ pub(crate) struct Cx<'a> {
     pub toks: &'a [Token],
     pub hint: FieldHint<'a>,
     trace: Option<&'a Trace>,
+    /// Gazetteer and keyword classes per token, computed on first use.
+    classes: &'a [Cell<u32>],
 }
 
 impl<'a> Cx<'a> {
+    /// Gazetteer and keyword classes of token `i` (0 for non-words).
+    #[inline]
+    pub fn cls(&self, i: usize) -> u32 {
+        let Some(c) = self.classes.get(i) else { return 0 };
+        let v = c.get();
+        if v != UNKNOWN {
+            return v;
+        }
+        let v = match self.toks.get(i) {
+            Some(t) if t.is(flag::ALPHA) && t.len() <= 40 => crate::gazetteer::classes(self.s(t)),
+            _ => 0,
+        };
+        c.set(v);
+        v
+    }
+
+    /// Whether token `i` has any of the class or keyword bits `bits`.
+    #[inline]
+    pub fn has(&self, i: usize, bits: u32) -> bool {
+        self.cls(i) & bits != 0
+    }
+
     /// The token's text.
     #[inline]
     pub fn s(&self, t: &Token) -> &'a str {
@@ -143,7 +210,7 @@ impl<'a> Cx<'a> {
 
 impl Builtin {
     fn run(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>, trace: Option<&Trace>) {
-        TOKENS.with(|cell| {
+        CLASSES.with(|ccell| TOKENS.with(|cell| {
             // A re-entrant call (a recognizer scanning from inside another)
             // gets its own buffer instead of panicking on the borrow.
             let mut own;
@@ -156,6 +223,18 @@ impl Builtin {
                 }
             };
             let sum = lex::tokenize(text, toks);
+            let mut own_classes;
+            let mut cguard = ccell.try_borrow_mut();
+            let classes: &mut Vec<Cell<u32>> = match cguard.as_deref_mut() {
+                Ok(v) => v,
+                Err(_) => {
+                    own_classes = Vec::new();
+                    &mut own_classes
+                }
+            };
+            classes.clear();
+            classes.resize(toks.len(), Cell::new(UNKNOWN));
+            let classes: &[Cell<u32>] = classes;
             let first = out.len();
             {
                 let cx = Cx {
@@ -164,6 +243,7 @@ impl Builtin {
                     toks,
                     hint,
                     trace,
+                    classes,
                 };
                 // Families that span punctuation run first and claim their
                 // spans, so that tokens inside an e-mail address or URL are
@@ -189,6 +269,7 @@ impl Builtin {
                 toks,
                 hint,
                 trace,
+                classes,
             };
             // Each family runs only if the field can hold its entity.
             let d = sum.digits;
@@ -224,7 +305,7 @@ impl Builtin {
             if hint.prior.is_some() {
                 prior::fill(&cx, out, first);
             }
-        });
+        }));
     }
 }
 

@@ -18,7 +18,7 @@
 //! - a single known name scores low and needs context ("Dear", "thanks",
 //!   the field name) to be reported.
 
-use super::Cx;
+use super::{Cx, kw};
 use crate::gazetteer::{self, class};
 use crate::lex::{Token, flag};
 use crate::{Entity, Finding};
@@ -31,8 +31,9 @@ struct Group {
     last_tok: usize,
     start: usize,
     end: usize,
-    /// Union of gazetteer classes of the group's parts.
-    cls: u8,
+    /// Union of gazetteer classes of the group's parts (keyword bits
+    /// masked off).
+    cls: u32,
     /// Every part is a common word and none a first name.
     common_only: bool,
     /// A single-letter initial ("J.").
@@ -41,7 +42,7 @@ struct Group {
     place_compound: bool,
 }
 
-const TITLES: &[&str] = &[
+pub(crate) const TITLES: &[&str] = &[
     "mr",
     "mrs",
     "ms",
@@ -77,30 +78,30 @@ const TITLES: &[&str] = &[
     "professor",
 ];
 
-const PARTICLES: &[&str] = &[
+pub(crate) const PARTICLES: &[&str] = &[
     "de", "del", "la", "las", "los", "van", "von", "der", "den", "da", "di", "du", "dos", "das",
     "le", "y", "zu", "ten", "ter", "bin", "al", "el", "am", "an", "im",
 ];
 
-const PLACE_PREFIXES: &[&str] = &[
+pub(crate) const PLACE_PREFIXES: &[&str] = &[
     "north", "south", "east", "west", "new", "lake", "port", "mount", "fort", "saint", "st",
     "sainte", "san", "santa", "bad", "upper", "lower", "great", "little", "los", "las", "villa",
     "puerto", "isla", "cape", "glen", "mount", "point",
 ];
 
-const PLACE_SUFFIXES: &[&str] = &[
+pub(crate) const PLACE_SUFFIXES: &[&str] = &[
     "ville", "mouth", "burgh", "borough", "bury", "chester", "furt", "haven", "shire", "stad",
     "berg", "burg", "town", "land", "view", "port", "side", "fort", "field", "ford", "ham", "wick",
     "by", "dale", "caster", "cester", "minster", "ton", "bourg", "boeuf", "heim", "hausen", "dorf",
     "hagen", "stedt", "stadt", "feld", "brück", "brueck", "ingen",
 ];
 
-const PLACE_PARTICLES: &[&str] = &[
+pub(crate) const PLACE_PARTICLES: &[&str] = &[
     "sur", "les", "lès", "la", "en", "sous", "aux", "le", "de", "du", "am", "an", "der", "im",
     "bei",
 ];
 
-const LEGAL: &[&str] = &[
+pub(crate) const LEGAL: &[&str] = &[
     "inc",
     "llc",
     "ltd",
@@ -162,10 +163,6 @@ const LEGAL: &[&str] = &[
     "snc",
 ];
 
-#[inline]
-fn eq_any(w: &[u8], list: &[&str]) -> bool {
-    list.iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
-}
 
 #[inline]
 fn word_token(t: &Token) -> bool {
@@ -191,11 +188,6 @@ fn sentence_start(cx: &Cx<'_>, i: usize) -> bool {
         || gap.contains(&b'\n')
 }
 
-/// Classes of one word token (0 for unknown).
-fn word_classes(cx: &Cx<'_>, t: &Token) -> u8 {
-    gazetteer::classes(cx.s(t))
-}
-
 pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     let toks = cx.toks;
     let mut i = 0;
@@ -210,7 +202,7 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             let p = toks[i - 1];
             word_token(&p)
                 && p.is(flag::UPPER_FIRST)
-                && eq_any(cx.b(&p), TITLES)
+                && cx.has(i - 1, kw::TITLE)
                 && matches!(cx.gap_before(i), b" " | b". ")
         };
         let (groups, n, next) = build_run(cx, i);
@@ -265,7 +257,7 @@ fn build_run(cx: &Cx<'_>, i: usize) -> ([Group; MAX_GROUPS], usize, usize) {
         let mut j = k;
         loop {
             let part = toks[j];
-            let c = word_classes(cx, &part);
+            let c = cx.cls(j) & 0xFF;
             g.cls |= c;
             if c & class::COMMON == 0 || c & class::FIRST != 0 {
                 g.common_only = false;
@@ -278,7 +270,7 @@ fn build_run(cx: &Cx<'_>, i: usize) -> ([Group; MAX_GROUPS], usize, usize) {
             let place_join = gap == b"-"
                 && word_token(nx)
                 && !nx.is(flag::UPPER_FIRST)
-                && eq_any(cx.b(nx), PLACE_PARTICLES)
+                && cx.has(j + 1, kw::PLACE_PARTICLE)
                 && cx.gap_after(j + 1) == b"-"
                 && toks.get(j + 2).is_some_and(capitalized);
             if place_join {
@@ -311,7 +303,7 @@ fn build_run(cx: &Cx<'_>, i: usize) -> ([Group; MAX_GROUPS], usize, usize) {
         while let Some(p) = toks.get(m) {
             if word_token(p)
                 && !p.is(flag::UPPER_FIRST)
-                && eq_any(cx.b(p), PARTICLES)
+                && cx.has(m, kw::PARTICLE)
                 && cx.gap_after(m) == b" "
                 && particles < 2
             {
@@ -347,8 +339,7 @@ fn legal_form_after(cx: &Cx<'_>, last: usize) -> Option<usize> {
         {
             return None;
         }
-        let w = cx.b(t);
-        if eq_any(w, LEGAL) {
+        if cx.has(k, kw::LEGAL) {
             return Some(k + 1);
         }
         // "S.A.", "S.L.", "e.V.": single letters joined by dots.
@@ -356,7 +347,7 @@ fn legal_form_after(cx: &Cx<'_>, last: usize) -> Option<usize> {
         {
             return Some(k + 2);
         }
-        let connector = eq_any(w, &["and", "und", "et", "y", "e", "of"]) || capitalized(t);
+        let connector = cx.has(k, kw::CONNECTOR) || capitalized(t);
         if !connector {
             return None;
         }
@@ -393,7 +384,7 @@ fn judge(
     }
     // A place prefix starts a place even though it is an ordinary word
     // ("Port Jillville", "Lake Marionmouth", "New Joanne").
-    if !titled && groups.len() >= 2 && eq_any(cx.b(&cx.toks[groups[0].first_tok]), PLACE_PREFIXES) {
+    if !titled && groups.len() >= 2 && cx.has(groups[0].first_tok, kw::PLACE_PREFIX) {
         let end = groups[groups.len() - 1].end;
         emit_location(cx, out, groups[0].start, end, 0.7, "place prefix and name");
         return;
@@ -413,8 +404,7 @@ fn judge(
     let unknown = g.iter().filter(|x| x.cls == 0 && !x.initial).count();
 
     // Place evidence.
-    let first_word = cx.b(&cx.toks[g[0].first_tok]);
-    let place_prefix = k >= 2 && eq_any(first_word, PLACE_PREFIXES) && !titled;
+    let place_prefix = k >= 2 && cx.has(g[0].first_tok, kw::PLACE_PREFIX) && !titled;
     let last = &g[k - 1];
     let last_word = cx.text.get(last.start..last.end).unwrap_or("");
     let suffix_place = last.cls & (class::FIRST | class::LAST) == 0 && has_place_suffix(last_word);
@@ -474,7 +464,7 @@ fn judge(
     let c = g[0].cls;
     let common = c & class::COMMON != 0;
     let word = cx.b(&cx.toks[g[0].first_tok]);
-    if g[0].initial || word.len() < 3 || is_calendar_word(word) || glued(cx, start, end) {
+    if g[0].initial || word.len() < 3 || cx.has(g[0].first_tok, kw::CALENDAR) || glued(cx, start, end) {
         return;
     }
     if c & class::PLACE != 0 && c & (class::FIRST | class::LAST) == 0 {
@@ -526,51 +516,15 @@ fn judge(
 }
 
 /// Month and weekday names and abbreviations, which are also first names.
-fn is_calendar_word(w: &[u8]) -> bool {
-    eq_any(
-        w,
-        &[
-            "jan",
-            "feb",
-            "mar",
-            "apr",
-            "may",
-            "jun",
-            "jul",
-            "aug",
-            "sep",
-            "sept",
-            "oct",
-            "nov",
-            "dec",
-            "january",
-            "february",
-            "march",
-            "april",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-            "mon",
-            "tue",
-            "wed",
-            "thu",
-            "fri",
-            "sat",
-            "sun",
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-        ],
-    )
-}
+pub(crate) const CALENDAR: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday",
+];
+
+/// Words joining the parts of a company name ("Smith and Sons").
+pub(crate) const CONNECTORS: &[&str] = &["and", "und", "et", "y", "e", "of"];
 
 /// Glued to digits, slashes or colons (`20/Jan/2024`, `x:Smith`).
 fn glued(cx: &Cx<'_>, start: usize, end: usize) -> bool {
@@ -581,7 +535,7 @@ fn glued(cx: &Cx<'_>, start: usize, end: usize) -> bool {
 
 /// Words that, right before a lone name, say it is a person: greetings,
 /// roles, "it's", "for", "by".
-const CUES: &[&str] = &[
+pub(crate) const CUES: &[&str] = &[
     "dear",
     "hi",
     "hello",
@@ -642,26 +596,26 @@ const CUES: &[&str] = &[
 ];
 
 fn person_cue(cx: &Cx<'_>, tok: usize) -> bool {
-    let Some(t) = cx.toks.get(tok) else {
+    if tok == 0 {
         return false;
-    };
-    let w = crate::context::words_before(cx.bytes, t.start, 2);
-    let words = w.words();
+    }
     let gap = cx.gap_before(tok);
     if gap.len() > 3 || gap.contains(&b'\n') {
         return false;
     }
-    match words {
-        [w0, ..] if eq_any(w0, CUES) => true,
-        // "it's X", "i'm X" (apostrophe splits the word)
-        [s, it, ..]
-            if (s.eq_ignore_ascii_case(b"s") && it.eq_ignore_ascii_case(b"it"))
-                || (s.eq_ignore_ascii_case(b"m") && it.eq_ignore_ascii_case(b"i")) =>
-        {
-            true
-        }
-        _ => false,
+    if cx.has(tok - 1, kw::CUE) {
+        return true;
     }
+    // "it's X", "i'm X" (the apostrophe splits the word)
+    let Some(prev) = cx.toks.get(tok - 1) else { return false };
+    let p = cx.b(prev);
+    tok >= 2
+        && (p.eq_ignore_ascii_case(b"s") || p.eq_ignore_ascii_case(b"m"))
+        && matches!(cx.gap_before(tok - 1), b"'" | b"\xe2\x80\x99")
+        && cx.toks.get(tok - 2).is_some_and(|t| {
+            let w = cx.b(t);
+            w.eq_ignore_ascii_case(b"it") || w.eq_ignore_ascii_case(b"i") || w.eq_ignore_ascii_case(b"he") || w.eq_ignore_ascii_case(b"she")
+        })
 }
 
 fn has_place_suffix(word: &str) -> bool {
@@ -669,11 +623,7 @@ fn has_place_suffix(word: &str) -> bool {
     let Some(f) = gazetteer::fold(word, &mut buf) else {
         return false;
     };
-    PLACE_SUFFIXES.iter().any(|s| {
-        let mut sb = [0u8; 64];
-        let s = gazetteer::fold(s, &mut sb).unwrap_or(&[]);
-        f.len() >= s.len() + 3 && f.ends_with(s)
-    })
+    PLACE_SUFFIXES.iter().any(|s| f.len() >= s.len() + 3 && f.ends_with(s.as_bytes()))
 }
 
 /// Whether the text between `start` and `end` (a run) is a gazetteer place.
