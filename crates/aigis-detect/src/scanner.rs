@@ -171,6 +171,7 @@ impl Scanner {
         };
         sort_by_position(tail);
         let n = tail.len();
+        let mut cache = WindowCache::default();
         let mut i = 0;
         while i < n {
             let j = cluster_end(tail, i);
@@ -178,7 +179,7 @@ impl Scanner {
             for k in i..j {
                 let f = &tail[k];
                 let score = if contested || f.score < self.min_score {
-                    self.enhance(text, hint, f, None)
+                    self.enhance(text, hint, f, None, &mut cache)
                 } else {
                     f.score.min(1.0)
                 };
@@ -226,13 +227,14 @@ impl Scanner {
         let only: Vec<Finding> = raw.iter().map(|(f, _)| f.clone()).collect();
         let mut kept: Vec<Finding> = Vec::new();
         let mut why: Vec<Explanation> = Vec::new();
+        let mut cache = WindowCache::default();
         let mut i = 0;
         while i < only.len() {
             let j = cluster_end(&only, i);
             let contested = j - i > 1;
             for (f, ex) in &mut raw[i..j] {
                 let score = if contested || f.score < self.min_score {
-                    self.enhance(text, hint, f, Some(ex))
+                    self.enhance(text, hint, f, Some(ex), &mut cache)
                 } else {
                     f.score.min(1.0)
                 };
@@ -275,37 +277,28 @@ impl Scanner {
     }
 
     /// The finding's score after context words, field name and prior.
-    fn enhance(
+    fn enhance<'t>(
         &self,
-        text: &str,
-        hint: FieldHint<'_>,
+        text: &'t str,
+        hint: FieldHint<'t>,
         f: &Finding,
         mut trace: Option<&mut Explanation>,
+        cache: &mut WindowCache<'t>,
     ) -> f32 {
         let mut score = f.score.clamp(0.0, 1.0);
-        let words = self
-            .context
-            .iter()
-            .find(|(e, _)| *e == f.entity)
-            .map(|(_, w)| w);
+        let words = self.context.iter().find(|(e, _)| *e == f.entity).map(|(_, w)| w);
         let mut supported = false;
         if let Some(words) = words.filter(|w| !w.is_empty()) {
-            let bytes = text.as_bytes();
-            let win = context::words_before(bytes, f.start, context::WORDS_BEFORE);
-            let mut hit = words.find(win.words(), true).map(|(p, d)| (p, d, "before"));
+            let (before, after) = cache.windows(text.as_bytes(), f.start, f.end);
+            let mut hit = words.find(before.words(), true).map(|(p, d)| (p, d, "before"));
             if hit.is_none() {
-                let win = context::words_after(bytes, f.end, context::WORDS_AFTER);
-                hit = words.find(win.words(), false).map(|(p, d)| (p, d, "after"));
+                hit = words.find(after.words(), false).map(|(p, d)| (p, d, "after"));
             }
             if let Some((p, dist, side)) = hit {
                 // Nearer words weigh a little more, so that of two entities
                 // competing for one span the one with the nearest context
                 // wins; words before a value count more than words after it.
-                let base = if side == "before" {
-                    context::CONTEXT_BOOST
-                } else {
-                    context::CONTEXT_BOOST_AFTER
-                };
+                let base = if side == "before" { context::CONTEXT_BOOST } else { context::CONTEXT_BOOST_AFTER };
                 let boost = base + 0.002 * (8usize.saturating_sub(dist)) as f32;
                 score += boost;
                 supported = true;
@@ -319,7 +312,7 @@ impl Scanner {
                 }
             }
             if let Some(name) = hint.name {
-                let parts = context::words_before(name.as_bytes(), name.len(), 8);
+                let parts = cache.name(name);
                 if let Some((p, _)) = words.find(parts.words(), true) {
                     score += context::HINT_BOOST;
                     supported = true;
@@ -336,7 +329,7 @@ impl Scanner {
             let boost = PRIOR_BOOST * prior.confidence.clamp(0.0, 1.0);
             score += boost;
             supported = true;
-            if let Some(t) = trace {
+            if let Some(t) = trace.as_deref_mut() {
                 t.prior = Some(PriorEvidence {
                     confidence: prior.confidence,
                     boost,
@@ -347,6 +340,32 @@ impl Scanner {
             score = score.max(context::MIN_WITH_CONTEXT);
         }
         score.min(1.0)
+    }
+}
+
+/// Context windows of the last span looked at (alternatives for one span
+/// share them) and the field name's words, computed once per field.
+#[derive(Default)]
+struct WindowCache<'t> {
+    span: Option<(usize, usize, context::Window<'t>, context::Window<'t>)>,
+    name: Option<context::Window<'t>>,
+}
+
+impl<'t> WindowCache<'t> {
+    fn windows(&mut self, text: &'t [u8], start: usize, end: usize) -> (context::Window<'t>, context::Window<'t>) {
+        match self.span {
+            Some((s, e, b, a)) if s == start && e == end => (b, a),
+            _ => {
+                let b = context::words_before(text, start, context::WORDS_BEFORE);
+                let a = context::words_after(text, end, context::WORDS_AFTER);
+                self.span = Some((start, end, b, a));
+                (b, a)
+            }
+        }
+    }
+
+    fn name(&mut self, name: &'t str) -> context::Window<'t> {
+        *self.name.get_or_insert_with(|| context::words_before(name.as_bytes(), name.len(), 8))
     }
 }
 

@@ -451,3 +451,13 @@ fn format_override_reads_any_extension() {
     let rows = read_all(&mut open(&input, &ReadOptions::default()).unwrap()).unwrap();
     assert_eq!(rows.len(), 2);
 }
+
+/// Writes the Parquet seed of the `aigis_table_parquet` fuzz target:
+/// `AIGIS_FUZZ_SEED=$PWD/fuzz/corpus/aigis_table_parquet/seed-nested.parquet
+/// cargo test -p aigis-table parquet_fuzz_seed -- --ignored`
+#[test]
+#[ignore = "writes a fuzz seed file on request"]
+fn parquet_fuzz_seed() {
+    let path = PathBuf::from(std::env::var_os("AIGIS_FUZZ_SEED").expect("AIGIS_FUZZ_SEED"));
+    write_parquet(&path, 2);
+}

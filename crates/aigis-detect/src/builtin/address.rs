@@ -608,6 +608,13 @@ fn german(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
         j += 1;
     }
     let last = toks[j];
+    // Cheap reject: German street words end in one of these letters.
+    let lb = cx.b(&last);
+    let tail = lb.last().map(u8::to_ascii_lowercase);
+    let next_ok = cx.gap_after(j) == b" " && toks.get(j + 1).is_some_and(|n| n.is(flag::UPPER_FIRST));
+    if !matches!(tail, Some(b'e' | b'r' | b'g' | b'z' | b'm' | b'f' | b'd' | b't' | b'l' | b'p' | b'n')) && !next_ok {
+        return None;
+    }
     let mut buf = [0u8; 64];
     let lw = gazetteer::fold(cx.s(&last), &mut buf)?;
     let ends_de = DE_SUFFIXES
