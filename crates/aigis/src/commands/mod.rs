@@ -2,7 +2,12 @@
 //! library crates, and reports an [`Outcome`]; errors bubble up as
 //! `anyhow::Error` with context and become exit code 2 in `main`.
 
+mod init;
+mod keys;
+mod ledger;
+
 use crate::cli::{Cli, Command};
+use crate::settings::Settings;
 
 /// How a command that ran to completion ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,13 +15,12 @@ pub(crate) enum Outcome {
     /// Nothing to report: exit 0.
     Success,
     /// A gate failed (findings, a denied policy, a failed verification): exit 1.
-    #[allow(dead_code)] // first used by `aigis scan --fail-on-findings`
     GateFailed,
 }
 
 /// Runs the chosen subcommand.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let _ = &cli.global;
+    let quiet = cli.global.quiet;
     match cli.command {
         Command::Version => {
             #[allow(clippy::print_stdout)]
@@ -25,5 +29,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Success)
         }
+        Command::Init(args) => init::run(&args, &Settings::load_for_init(quiet)?),
+        Command::Keys { command } => keys::run(command, &Settings::load(quiet)?),
+        Command::Ledger { command } => ledger::run(command, quiet),
     }
 }

@@ -1,5 +1,9 @@
 //! End-to-end tests through the `aigis` binary: one test binary, one module
 //! per topic.
 
+mod keys;
+mod ledger;
+mod ledger_faults;
 mod util;
+mod wsutil;
 mod version;
