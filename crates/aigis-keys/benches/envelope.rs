@@ -7,8 +7,12 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let ring = Keyring::create(dir.path().join("keys"), MasterKey::generate().unwrap(), None)
-        .unwrap();
+    let ring = Keyring::create(
+        dir.path().join("keys"),
+        MasterKey::generate().unwrap(),
+        None,
+    )
+    .unwrap();
     ring.create_key("data", KeyKind::Aes256).unwrap();
     let kek = ring.aes_key("data").unwrap();
     let plain = vec![0x42u8; 16 << 20];

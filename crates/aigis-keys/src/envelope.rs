@@ -239,7 +239,11 @@ fn read_exact_or<R: Read>(r: &mut R, buf: &mut [u8], err: KeyError) -> Result<()
     }
 }
 
-fn chunk_nonce(prefix: &[u8; 7], counter: u32, last: bool) -> Nonce<aes_gcm::aes::cipher::consts::U12> {
+fn chunk_nonce(
+    prefix: &[u8; 7],
+    counter: u32,
+    last: bool,
+) -> Nonce<aes_gcm::aes::cipher::consts::U12> {
     let mut n = [0u8; 12];
     n[..7].copy_from_slice(prefix);
     n[7..11].copy_from_slice(&counter.to_be_bytes());

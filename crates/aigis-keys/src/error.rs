@@ -27,7 +27,9 @@ pub enum KeyError {
         reason: String,
     },
     /// A key file is readable by group or others.
-    #[error("{path}: key file is readable by group or others (mode {mode:o}); run `chmod 600` on it")]
+    #[error(
+        "{path}: key file is readable by group or others (mode {mode:o}); run `chmod 600` on it"
+    )]
     InsecurePermissions {
         /// The key file.
         path: PathBuf,

@@ -136,9 +136,8 @@ impl HmacKey {
     /// A keyed HMAC-SHA256 state, for callers that feed data in parts.
     pub fn mac_state(&self) -> Hmac<Sha256> {
         // HMAC accepts keys of any length; 32 bytes never fails.
-        <Hmac<Sha256> as KeyInit>::new_from_slice(self.key.as_ref()).unwrap_or_else(|_| {
-            unreachable!("HMAC takes keys of any length")
-        })
+        <Hmac<Sha256> as KeyInit>::new_from_slice(self.key.as_ref())
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
     }
 
     /// Checks `tag` against the HMAC of `data` in constant time.

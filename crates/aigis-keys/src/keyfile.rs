@@ -89,8 +89,8 @@ impl KeyRecord {
         let key = zeroize::Zeroizing::new(derive(master, "aigis-keys/v1 metadata"));
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_ref())
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-        let body = serde_json::to_vec(self)
-            .map_err(|e| KeyError::Encoding(format!("key record: {e}")))?;
+        let body =
+            serde_json::to_vec(self).map_err(|e| KeyError::Encoding(format!("key record: {e}")))?;
         mac.update(&body);
         Ok(mac)
     }
@@ -139,7 +139,10 @@ impl KeyRecord {
         }
         for (i, v) in record.versions.iter().enumerate() {
             if usize::try_from(v.version).ok() != Some(i + 1) {
-                return Err(KeyError::corrupt(path, "versions are not numbered 1, 2, 3..."));
+                return Err(KeyError::corrupt(
+                    path,
+                    "versions are not numbered 1, 2, 3...",
+                ));
             }
         }
         Ok(record)
@@ -158,7 +161,9 @@ mod opt_b64 {
         }
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<u8>>, D::Error> {
         let text = Option::<String>::deserialize(d)?;
         text.map(|t| {
             STANDARD

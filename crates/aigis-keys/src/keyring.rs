@@ -686,7 +686,11 @@ mod tests {
         let other = Keyring::open(dir.path().join("keys"), MasterKey::generate().unwrap());
         assert!(matches!(other, Err(KeyError::WrongMasterKey { .. })));
         assert!(matches!(
-            Keyring::create(dir.path().join("keys"), MasterKey::generate().unwrap(), None),
+            Keyring::create(
+                dir.path().join("keys"),
+                MasterKey::generate().unwrap(),
+                None
+            ),
             Err(KeyError::KeyringExists { .. })
         ));
     }

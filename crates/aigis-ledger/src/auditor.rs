@@ -11,12 +11,12 @@
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
+use crate::LedgerError;
 use crate::config::LedgerConfig;
 use crate::event::{Event, EventDraft};
 use crate::note::NoteSigner;
 use crate::ops;
 use crate::store::{LedgerStore, StoredCheckpoint};
-use crate::LedgerError;
 
 #[derive(Default)]
 struct Queue {
@@ -149,7 +149,8 @@ impl Auditor {
         q.writing = false;
         self.wake.notify_all();
         drop(q);
-        let own = own.unwrap_or_else(|| Err(LedgerError::BatchFailed("event was not written".into())));
+        let own =
+            own.unwrap_or_else(|| Err(LedgerError::BatchFailed("event was not written".into())));
         if own.is_ok() {
             self.auto_checkpoint();
         }
@@ -189,17 +190,14 @@ impl Auditor {
         if behind == 0 {
             return Ok(AutoCheckpoint::NotDue);
         }
-        let by_count =
-            self.config.checkpoint_every_events > 0 && behind >= self.config.checkpoint_every_events;
+        let by_count = self.config.checkpoint_every_events > 0
+            && behind >= self.config.checkpoint_every_events;
         let by_time = self.config.checkpoint_every_seconds > 0
             && latest.as_ref().is_none_or(|c| {
-                c.created
-                    .parse::<jiff::Timestamp>()
-                    .ok()
-                    .is_none_or(|t| {
-                        jiff::Timestamp::now().as_second() - t.as_second()
-                            >= i64::try_from(self.config.checkpoint_every_seconds).unwrap_or(i64::MAX)
-                    })
+                c.created.parse::<jiff::Timestamp>().ok().is_none_or(|t| {
+                    jiff::Timestamp::now().as_second() - t.as_second()
+                        >= i64::try_from(self.config.checkpoint_every_seconds).unwrap_or(i64::MAX)
+                })
             });
         if !by_count && !by_time {
             return Ok(AutoCheckpoint::NotDue);

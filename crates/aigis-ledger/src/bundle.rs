@@ -21,12 +21,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::LedgerError;
 use crate::event::Event;
 use crate::merkle::{Hash, consistency_proof, leaf_hash, verify_consistency};
 use crate::note::VerifierKey;
 use crate::store::LedgerStore;
 use crate::verify::{Anchor, Replay, VerifyError, VerifyFailure, VerifyReport, check_checkpoints};
-use crate::LedgerError;
 
 /// Format tag of `manifest.json`.
 pub const BUNDLE_FORMAT: &str = "aigis-ledger-bundle/1";
@@ -130,7 +130,10 @@ fn write_bundle(
     fs::create_dir_all(&cps_dir).map_err(io(&cps_dir))?;
     let checkpoints = store.checkpoints()?;
     for cp in &checkpoints {
-        write_file(&cps_dir.join(format!("{:010}.note", cp.idx)), cp.note.as_bytes())?;
+        write_file(
+            &cps_dir.join(format!("{:010}.note", cp.idx)),
+            cp.note.as_bytes(),
+        )?;
     }
     if let Some(cp) = checkpoints.last() {
         write_file(&dir.join("checkpoint"), cp.note.as_bytes())?;
@@ -165,7 +168,9 @@ fn write_bundle(
             new: b.size,
             proof: proof.iter().map(hex::encode).collect(),
         };
-        lines.push_str(&serde_json::to_string(&line).map_err(|e| LedgerError::Encoding(e.to_string()))?);
+        lines.push_str(
+            &serde_json::to_string(&line).map_err(|e| LedgerError::Encoding(e.to_string()))?,
+        );
         lines.push('\n');
     }
     write_file(&dir.join("consistency.jsonl"), lines.as_bytes())?;
@@ -180,7 +185,8 @@ fn write_bundle(
         events: count,
         checkpoints: checkpoints.len() as u64,
     };
-    let mut text = serde_json::to_vec_pretty(&manifest).map_err(|e| LedgerError::Encoding(e.to_string()))?;
+    let mut text =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| LedgerError::Encoding(e.to_string()))?;
     text.push(b'\n');
     write_file(&dir.join("manifest.json"), &text)?;
     Ok(manifest)
@@ -208,7 +214,10 @@ fn read_small(path: &Path) -> Result<Vec<u8>, LedgerError> {
         .read_to_end(&mut buf)
         .map_err(io(path))?;
     if buf.len() as u64 > MAX_SMALL_FILE {
-        return Err(LedgerError::malformed(path.display().to_string(), "file is larger than 1 MiB"));
+        return Err(LedgerError::malformed(
+            path.display().to_string(),
+            "file is larger than 1 MiB",
+        ));
     }
     Ok(buf)
 }
@@ -220,9 +229,14 @@ fn read_small(path: &Path) -> Result<Vec<u8>, LedgerError> {
 /// # Errors
 /// [`VerifyError::Failed`] naming the first bad seq (line) or checkpoint;
 /// [`VerifyError::Ledger`] for unreadable or malformed files.
-pub fn verify_bundle(dir: &Path, trusted: Option<&[VerifierKey]>) -> Result<VerifyReport, VerifyError> {
+pub fn verify_bundle(
+    dir: &Path,
+    trusted: Option<&[VerifierKey]>,
+) -> Result<VerifyReport, VerifyError> {
     if !dir.is_dir() {
-        return Err(LedgerError::malformed(dir.display().to_string(), "not a bundle directory").into());
+        return Err(
+            LedgerError::malformed(dir.display().to_string(), "not a bundle directory").into(),
+        );
     }
     let manifest = read_small(&dir.join("manifest.json"))?;
     let cps_dir = dir.join("checkpoints");
@@ -246,7 +260,8 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&[VerifierKey]>) -> Result<Veri
         None
     };
     let events_path = dir.join("events.jsonl");
-    let events = BufReader::new(File::open(&events_path).map_err(|e| LedgerError::io(&events_path, e))?);
+    let events =
+        BufReader::new(File::open(&events_path).map_err(|e| LedgerError::io(&events_path, e))?);
     verify_bundle_parts(
         BundleParts {
             manifest,
@@ -271,8 +286,12 @@ pub fn verify_bundle_parts<R: BufRead>(
     dir: &Path,
 ) -> Result<VerifyReport, VerifyError> {
     let file = |name: &str| dir.join(name).display().to_string();
-    let manifest: Manifest = serde_json::from_slice(&parts.manifest)
-        .map_err(|e| LedgerError::malformed(file("manifest.json"), format!("expected the bundle manifest: {e}")))?;
+    let manifest: Manifest = serde_json::from_slice(&parts.manifest).map_err(|e| {
+        LedgerError::malformed(
+            file("manifest.json"),
+            format!("expected the bundle manifest: {e}"),
+        )
+    })?;
     if manifest.format != BUNDLE_FORMAT {
         return Err(LedgerError::malformed(
             file("manifest.json"),
@@ -292,7 +311,10 @@ pub fn verify_bundle_parts<R: BufRead>(
                 .filter(|(_, l)| !l.trim().is_empty())
                 .map(|(i, l)| {
                     VerifierKey::parse(l).map_err(|e| {
-                        LedgerError::malformed(format!("{} line {}", file("vkeys"), i + 1), e.to_string())
+                        LedgerError::malformed(
+                            format!("{} line {}", file("vkeys"), i + 1),
+                            e.to_string(),
+                        )
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
@@ -311,8 +333,11 @@ pub fn verify_bundle_parts<R: BufRead>(
             .strip_suffix(".note")
             .filter(|s| s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|s| s.parse().ok())
-            .ok_or_else(|| LedgerError::malformed(&path, "checkpoint files are named NNNNNNNNNN.note"))?;
-        let note = String::from_utf8(bytes.clone()).map_err(|_| LedgerError::malformed(&path, "not UTF-8"))?;
+            .ok_or_else(|| {
+                LedgerError::malformed(&path, "checkpoint files are named NNNNNNNNNN.note")
+            })?;
+        let note = String::from_utf8(bytes.clone())
+            .map_err(|_| LedgerError::malformed(&path, "not UTF-8"))?;
         notes.push((idx, note, None));
     }
     if notes.len() as u64 != manifest.checkpoints {
@@ -343,24 +368,40 @@ pub fn verify_bundle_parts<R: BufRead>(
         if line.last() == Some(&b'\n') {
             line.pop();
         } else if line.len() > MAX_LINE {
-            return Err(VerifyError::Failed(VerifyFailure::at_seq(seq, "line is longer than 1 MiB")));
+            return Err(VerifyError::Failed(VerifyFailure::at_seq(
+                seq,
+                "line is longer than 1 MiB",
+            )));
         }
-        let event = Event::from_leaf(&line)
-            .map_err(|e| VerifyError::Failed(VerifyFailure::at_seq(seq, format!("events.jsonl line {}: {e}", seq + 1))))?;
+        let event = Event::from_leaf(&line).map_err(|e| {
+            VerifyError::Failed(VerifyFailure::at_seq(
+                seq,
+                format!("events.jsonl line {}: {e}", seq + 1),
+            ))
+        })?;
         if event.seq != seq {
             return Err(VerifyError::Failed(VerifyFailure::at_seq(
                 seq,
-                format!("events.jsonl line {} holds the event recorded as seq {} (lines removed or reordered)", seq + 1, event.seq),
+                format!(
+                    "events.jsonl line {} holds the event recorded as seq {} (lines removed or reordered)",
+                    seq + 1,
+                    event.seq
+                ),
             )));
         }
-        replay.push(leaf_hash(&line), |_, _, _| {}).map_err(VerifyError::Failed)?;
+        replay
+            .push(leaf_hash(&line), |_, _, _| {})
+            .map_err(VerifyError::Failed)?;
         seq += 1;
     }
     replay.finish().map_err(VerifyError::Failed)?;
     if seq != manifest.events {
         return Err(VerifyError::Failed(VerifyFailure::at_seq(
             seq.min(manifest.events),
-            format!("the manifest lists {} events but events.jsonl has {seq}", manifest.events),
+            format!(
+                "the manifest lists {} events but events.jsonl has {seq}",
+                manifest.events
+            ),
         )));
     }
     if let Some(bytes) = &parts.consistency {
@@ -380,13 +421,22 @@ pub fn verify_bundle_parts<R: BufRead>(
 
 fn check_consistency_file(bytes: &[u8], anchors: &[Anchor], path: &str) -> Result<(), VerifyError> {
     let text = std::str::from_utf8(bytes).map_err(|_| LedgerError::malformed(path, "not UTF-8"))?;
-    for (i, l) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, l) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let at = format!("{path} line {}", i + 1);
-        let c: ConsistencyLine =
-            serde_json::from_str(l).map_err(|e| LedgerError::malformed(&at, format!("expected a consistency proof: {e}")))?;
+        let c: ConsistencyLine = serde_json::from_str(l).map_err(|e| {
+            LedgerError::malformed(&at, format!("expected a consistency proof: {e}"))
+        })?;
         let find = |idx: u64| anchors.iter().find(|a| a.idx == idx);
         let (Some(a), Some(b)) = (find(c.from), find(c.to)) else {
-            return Err(LedgerError::malformed(&at, "names a checkpoint that is not in the bundle").into());
+            return Err(LedgerError::malformed(
+                &at,
+                "names a checkpoint that is not in the bundle",
+            )
+            .into());
         };
         if a.size != c.old || b.size != c.new {
             return Err(VerifyError::Failed(VerifyFailure::at_checkpoint(
@@ -405,7 +455,10 @@ fn check_consistency_file(bytes: &[u8], anchors: &[Anchor], path: &str) -> Resul
             VerifyError::Failed(VerifyFailure::at_checkpoint(
                 c.to,
                 None,
-                format!("{at}: consistency proof from checkpoint {} fails: {e}", c.from),
+                format!(
+                    "{at}: consistency proof from checkpoint {} fails: {e}",
+                    c.from
+                ),
             ))
         })?;
     }

@@ -42,18 +42,31 @@ impl Checkpoint {
     /// [`NoteError::Malformed`] naming the line.
     pub fn parse(text: &str) -> Result<Self, NoteError> {
         let bad = |r: &str| NoteError::Malformed(format!("checkpoint: {r}"));
-        let body = text.strip_suffix('\n').ok_or_else(|| bad("must end with a newline"))?;
+        let body = text
+            .strip_suffix('\n')
+            .ok_or_else(|| bad("must end with a newline"))?;
         let mut lines = body.split('\n');
-        let origin = lines.next().filter(|o| !o.is_empty()).ok_or_else(|| bad("line 1 (origin) is empty"))?;
-        let size = lines.next().ok_or_else(|| bad("line 2 (tree size) is missing"))?;
+        let origin = lines
+            .next()
+            .filter(|o| !o.is_empty())
+            .ok_or_else(|| bad("line 1 (origin) is empty"))?;
+        let size = lines
+            .next()
+            .ok_or_else(|| bad("line 2 (tree size) is missing"))?;
         if size.is_empty()
             || !size.bytes().all(|b| b.is_ascii_digit())
             || (size.len() > 1 && size.starts_with('0'))
         {
-            return Err(bad("line 2 (tree size) must be a decimal number without leading zeros"));
+            return Err(bad(
+                "line 2 (tree size) must be a decimal number without leading zeros",
+            ));
         }
-        let size: u64 = size.parse().map_err(|_| bad("line 2 (tree size) is too large"))?;
-        let root = lines.next().ok_or_else(|| bad("line 3 (root hash) is missing"))?;
+        let size: u64 = size
+            .parse()
+            .map_err(|_| bad("line 2 (tree size) is too large"))?;
+        let root = lines
+            .next()
+            .ok_or_else(|| bad("line 3 (root hash) is missing"))?;
         let root: Hash = STANDARD
             .decode(root)
             .ok()

@@ -188,7 +188,9 @@ impl EventDraft {
                 reason: format!("{e} (expected {{\"actor\", \"action\", \"subject\": {{\"kind\", \"id\"}}, ...}})"),
             })?;
         draft.validate().map_err(|e| match e {
-            LedgerError::InvalidEvent { reason, .. } => LedgerError::InvalidEvent { context, reason },
+            LedgerError::InvalidEvent { reason, .. } => {
+                LedgerError::InvalidEvent { context, reason }
+            }
             other => other,
         })?;
         Ok(draft)
@@ -291,9 +293,11 @@ pub fn format_time(ts: jiff::Timestamp) -> String {
 /// # Errors
 /// [`LedgerError::InvalidEvent`] naming the text.
 pub fn normalize_time(text: &str) -> Result<String, LedgerError> {
-    let ts: jiff::Timestamp = text
-        .parse()
-        .map_err(|_| invalid(format!("time {text:?}: expected RFC 3339, e.g. 2026-01-02T03:04:05Z")))?;
+    let ts: jiff::Timestamp = text.parse().map_err(|_| {
+        invalid(format!(
+            "time {text:?}: expected RFC 3339, e.g. 2026-01-02T03:04:05Z"
+        ))
+    })?;
     Ok(format_time(ts))
 }
 
@@ -340,7 +344,9 @@ fn check_digest(digest: &str) -> Result<(), LedgerError> {
             && hex.len() >= 32
             && hex.len() <= 128
             && hex.len() % 2 == 0
-            && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     });
     if ok {
         Ok(())
@@ -424,12 +430,30 @@ mod tests {
         assert_eq!(ok.outcome, Outcome::Success);
         for (line, needle) in [
             (r#"{"actor":"ci"}"#, "line 4: "),
-            (r#"{"actor":"ci","action":"Bad Action","subject":{"kind":"m","id":"x"}}"#, "action"),
-            (r#"{"actor":"ci","action":"a","subject":{"kind":"m","id":"x","digest":"md5"}}"#, "digest"),
-            (r#"{"actor":"ci","action":"a","subject":{"kind":"m","id":"x"},"details":{"db_password":"x"}}"#, "secrets"),
-            (r#"{"actor":"ci","action":"a","subject":{"kind":"m","id":"x"},"extra":1}"#, "unknown field"),
-            (r#"{"actor":"","action":"a","subject":{"kind":"m","id":"x"}}"#, "actor is empty"),
-            (r#"{"actor":"ci","action":"a","subject":{"kind":"m","id":"x"},"outcome":"maybe"}"#, "line 4"),
+            (
+                r#"{"actor":"ci","action":"Bad Action","subject":{"kind":"m","id":"x"}}"#,
+                "action",
+            ),
+            (
+                r#"{"actor":"ci","action":"a","subject":{"kind":"m","id":"x","digest":"md5"}}"#,
+                "digest",
+            ),
+            (
+                r#"{"actor":"ci","action":"a","subject":{"kind":"m","id":"x"},"details":{"db_password":"x"}}"#,
+                "secrets",
+            ),
+            (
+                r#"{"actor":"ci","action":"a","subject":{"kind":"m","id":"x"},"extra":1}"#,
+                "unknown field",
+            ),
+            (
+                r#"{"actor":"","action":"a","subject":{"kind":"m","id":"x"}}"#,
+                "actor is empty",
+            ),
+            (
+                r#"{"actor":"ci","action":"a","subject":{"kind":"m","id":"x"},"outcome":"maybe"}"#,
+                "line 4",
+            ),
         ] {
             let err = EventDraft::from_json_line(line, 4).unwrap_err().to_string();
             assert!(err.contains(needle), "{line}: {err}");

@@ -51,7 +51,7 @@ mod store;
 mod testutil;
 mod verify;
 
-pub use auditor::{AutoCheckpoint, Auditor};
+pub use auditor::{Auditor, AutoCheckpoint};
 pub use checkpoint::Checkpoint;
 pub use config::LedgerConfig;
 pub use error::LedgerError;
@@ -62,7 +62,5 @@ pub use ops::{
     ConsistencyProof, InclusionProof, append, checkpoint, consistency_proof, inclusion_proof,
 };
 pub use sqlite::{LEDGER_FORMAT, SqliteStore};
-pub use store::{
-    EventFilter, IndexColumns, LedgerStore, LedgerTx, StoredCheckpoint, StoredEvent,
-};
+pub use store::{EventFilter, IndexColumns, LedgerStore, LedgerTx, StoredCheckpoint, StoredEvent};
 pub use verify::{VerifyError, VerifyFailure, VerifyReport, verify_store};

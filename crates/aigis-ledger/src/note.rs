@@ -117,7 +117,9 @@ impl VerifierKey {
             .map_err(|_| malformed("verifier key is not a valid Ed25519 point"))?;
         let vk = VerifierKey::new(name, key)?;
         if hex::encode(vk.hash) != hash {
-            return Err(malformed("verifier key hash does not match its name and key"));
+            return Err(malformed(
+                "verifier key hash does not match its name and key",
+            ));
         }
         Ok(vk)
     }
@@ -238,9 +240,9 @@ pub fn parse_note(note: &str) -> Result<ParsedNote, NoteError> {
         if i >= MAX_SIGNATURES {
             return Err(malformed("too many signatures"));
         }
-        let rest = line
-            .strip_prefix(SIG_PREFIX)
-            .ok_or_else(|| malformed(format!("signature line {} does not start with '— '", i + 1)))?;
+        let rest = line.strip_prefix(SIG_PREFIX).ok_or_else(|| {
+            malformed(format!("signature line {} does not start with '— '", i + 1))
+        })?;
         let (name, b64) = rest
             .split_once(' ')
             .ok_or_else(|| malformed(format!("signature line {} needs NAME SIGNATURE", i + 1)))?;
@@ -288,13 +290,13 @@ pub fn open_note<'a>(
         else {
             continue;
         };
-        let bytes: [u8; 64] = sig
-            .signature
-            .as_slice()
-            .try_into()
-            .map_err(|_| NoteError::BadSignature {
-                name: sig.name.clone(),
-            })?;
+        let bytes: [u8; 64] =
+            sig.signature
+                .as_slice()
+                .try_into()
+                .map_err(|_| NoteError::BadSignature {
+                    name: sig.name.clone(),
+                })?;
         verifiers[pos]
             .key
             .verify_strict(parsed.text.as_bytes(), &Signature::from_bytes(&bytes))

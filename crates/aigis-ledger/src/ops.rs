@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::LedgerError;
 use crate::checkpoint::Checkpoint;
 use crate::event::{Event, EventDraft, now_rfc3339};
 use crate::merkle::{
@@ -10,7 +11,6 @@ use crate::merkle::{
 };
 use crate::note::{NoteSigner, key_hash};
 use crate::store::{IndexColumns, LedgerStore, LedgerTx, StoredCheckpoint};
-use crate::LedgerError;
 
 fn columns(event: &Event) -> IndexColumns {
     IndexColumns {
@@ -192,7 +192,9 @@ pub fn inclusion_proof(
             (s, note)
         }
         None => {
-            let cp = store.latest_checkpoint()?.ok_or(LedgerError::NoCheckpoint)?;
+            let cp = store
+                .latest_checkpoint()?
+                .ok_or(LedgerError::NoCheckpoint)?;
             (cp.size, Some(cp.note))
         }
     };

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 
 use crate::LedgerError;
 use crate::merkle::{Hash, NodeSource, node_id};
@@ -166,16 +168,18 @@ impl SqliteStore {
         }
         let meta = |key: &str| -> Result<Option<String>, LedgerError> {
             Ok(conn
-                .query_row(
-                    "SELECT value FROM ledger_meta WHERE key = ?1",
-                    [key],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT value FROM ledger_meta WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
                 .optional()?)
         };
         match meta("format")? {
             Some(f) if f == LEDGER_FORMAT => {}
-            Some(f) => return Err(not(&format!("ledger format {f:?}, expected {LEDGER_FORMAT:?}"))),
+            Some(f) => {
+                return Err(not(&format!(
+                    "ledger format {f:?}, expected {LEDGER_FORMAT:?}"
+                )));
+            }
             None => return Err(not("ledger metadata has no format")),
         }
         let origin = meta("origin")?.ok_or_else(|| not("ledger metadata has no origin"))?;
@@ -222,7 +226,8 @@ fn to_u64(n: i64) -> u64 {
 }
 
 fn size_of(conn: &Connection) -> Result<u64, LedgerError> {
-    let max: Option<i64> = conn.query_row("SELECT MAX(seq) FROM ledger_events", [], |r| r.get(0))?;
+    let max: Option<i64> =
+        conn.query_row("SELECT MAX(seq) FROM ledger_events", [], |r| r.get(0))?;
     Ok(max.map_or(0, |m| to_u64(m) + 1))
 }
 
@@ -233,9 +238,9 @@ fn checkpoint_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, Vec<u8>,
 fn to_checkpoint(
     (idx, size, root, note, created): (i64, i64, Vec<u8>, String, String),
 ) -> Result<StoredCheckpoint, LedgerError> {
-    let root: Hash = root.try_into().map_err(|_| {
-        LedgerError::malformed(format!("checkpoint {idx}"), "root is not 32 bytes")
-    })?;
+    let root: Hash = root
+        .try_into()
+        .map_err(|_| LedgerError::malformed(format!("checkpoint {idx}"), "root is not 32 bytes"))?;
     Ok(StoredCheckpoint {
         idx: to_u64(idx),
         size: to_u64(size),
@@ -292,12 +297,7 @@ impl LedgerTx for SqliteTx<'_> {
         size_of(self.tx)
     }
 
-    fn insert_event(
-        &mut self,
-        seq: u64,
-        leaf: &[u8],
-        c: &IndexColumns,
-    ) -> Result<(), LedgerError> {
+    fn insert_event(&mut self, seq: u64, leaf: &[u8], c: &IndexColumns) -> Result<(), LedgerError> {
         self.tx
             .prepare_cached(
                 "INSERT INTO ledger_events (seq, time, actor, action, subject_kind, subject_id, leaf) \
@@ -375,9 +375,9 @@ impl LedgerStore for SqliteStore {
     }
 
     fn read_nodes(&self, from: u64, limit: usize) -> Result<Vec<(u64, Vec<u8>)>, LedgerError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, hash FROM ledger_nodes WHERE id >= ?1 ORDER BY id LIMIT ?2")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, hash FROM ledger_nodes WHERE id >= ?1 ORDER BY id LIMIT ?2",
+        )?;
         let rows = stmt.query_map(params![to_i64(from)?, to_i64(limit as u64)?], |r| {
             Ok((to_u64(r.get(0)?), r.get(1)?))
         })?;

@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::LedgerError;
 use crate::checkpoint::Checkpoint;
 use crate::event::Event;
 use crate::merkle::{
@@ -15,7 +16,6 @@ use crate::merkle::{
 };
 use crate::note::VerifierKey;
 use crate::store::LedgerStore;
-use crate::LedgerError;
 
 const PAGE: usize = 16 * 1024;
 
@@ -146,7 +146,10 @@ pub(crate) fn check_checkpoints(
             return Err(VerifyFailure::at_checkpoint(
                 *idx,
                 None,
-                format!("size {} is smaller than checkpoint {}'s {}", cp.size, prev.idx, prev.size),
+                format!(
+                    "size {} is smaller than checkpoint {}'s {}",
+                    cp.size, prev.idx, prev.size
+                ),
             ));
         }
         out.push(Anchor {
@@ -312,12 +315,18 @@ pub fn verify_store(
                 )));
             }
             let event: Event = serde_json::from_slice(&row.leaf).map_err(|e| {
-                VerifyError::Failed(VerifyFailure::at_seq(expected, format!("event is not valid JSON: {e}")))
+                VerifyError::Failed(VerifyFailure::at_seq(
+                    expected,
+                    format!("event is not valid JSON: {e}"),
+                ))
             })?;
             if event.seq != row.seq {
                 return Err(VerifyError::Failed(VerifyFailure::at_seq(
                     expected,
-                    format!("holds the event recorded as seq {} (rows reordered)", event.seq),
+                    format!(
+                        "holds the event recorded as seq {} (rows reordered)",
+                        event.seq
+                    ),
                 )));
             }
             let c = &row.columns;
@@ -350,7 +359,10 @@ pub fn verify_store(
                     Some((sid, bytes)) if *sid == id => {
                         if bytes.as_slice() != h {
                             failure = Some(if level == 0 {
-                                VerifyFailure::at_seq(expected, "event differs from its stored leaf hash (altered)")
+                                VerifyFailure::at_seq(
+                                    expected,
+                                    "event differs from its stored leaf hash (altered)",
+                                )
                             } else {
                                 VerifyFailure::at_seq(
                                     first_leaf,

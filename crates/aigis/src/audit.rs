@@ -125,7 +125,8 @@ pub(crate) fn open_auditor(
     db: &std::path::Path,
     keyring: Option<&Keyring>,
 ) -> anyhow::Result<Auditor> {
-    let store = SqliteStore::open(db).with_context(|| format!("opening the ledger in {}", db.display()))?;
+    let store =
+        SqliteStore::open(db).with_context(|| format!("opening the ledger in {}", db.display()))?;
     let config = settings.config.ledger.clone();
     let key_name = config.signing_key.clone();
     let auditor = Auditor::new(Box::new(store) as Box<dyn LedgerStore>, config);

@@ -11,7 +11,7 @@ use anyhow::{Context as _, bail};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use aigis_keys::{KdfParams, KeysConfig, Keyring, MasterKey};
+use aigis_keys::{KdfParams, Keyring, KeysConfig, MasterKey};
 use aigis_ledger::LedgerConfig;
 
 /// Environment variables aigis reads (documented in docs/keys.md and
@@ -100,8 +100,8 @@ pub(crate) struct FileConfig {
 
 impl FileConfig {
     pub(crate) fn load(path: &Path) -> anyhow::Result<FileConfig> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))
     }
 }
@@ -250,7 +250,10 @@ pub(crate) fn passphrase_key(params: &KdfParams) -> anyhow::Result<MasterKey> {
 pub(crate) fn default_config_text(master_key_file: Option<&Path>) -> String {
     let defaults = LedgerConfig::default();
     let key_line = match master_key_file {
-        Some(p) => format!("master_key_file = {}", toml_string(&p.display().to_string())),
+        Some(p) => format!(
+            "master_key_file = {}",
+            toml_string(&p.display().to_string())
+        ),
         None => "# master_key_file = \"/etc/aigis/master.key\"".to_owned(),
     };
     format!(
@@ -304,7 +307,10 @@ mod tests {
         assert_eq!(parsed, FileConfig::default());
         let with_file: FileConfig =
             toml::from_str(&default_config_text(Some(Path::new("/k/m.key")))).unwrap();
-        assert_eq!(with_file.keys.master_key_file, Some(PathBuf::from("/k/m.key")));
+        assert_eq!(
+            with_file.keys.master_key_file,
+            Some(PathBuf::from("/k/m.key"))
+        );
     }
 
     #[test]

@@ -5,8 +5,12 @@ use crate::{KeyKind, MasterKey};
 
 fn ring() -> (tempfile::TempDir, Keyring) {
     let dir = tempfile::tempdir().unwrap();
-    let ring = Keyring::create(dir.path().join("keys"), MasterKey::generate().unwrap(), None)
-        .unwrap();
+    let ring = Keyring::create(
+        dir.path().join("keys"),
+        MasterKey::generate().unwrap(),
+        None,
+    )
+    .unwrap();
     ring.create_key("data", KeyKind::Aes256).unwrap();
     (dir, ring)
 }
@@ -35,7 +39,11 @@ fn round_trips_at_chunk_boundaries() {
         let plain: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
         let sealed = seal_small(&ring, &plain);
         let chunks = len / 1024 + 1;
-        assert_eq!(sealed.len(), header_len(&sealed) + len + chunks * TAG, "len {len}");
+        assert_eq!(
+            sealed.len(),
+            header_len(&sealed) + len + chunks * TAG,
+            "len {len}"
+        );
         assert_eq!(open_all(&ring, &sealed).unwrap(), plain, "len {len}");
     }
 }

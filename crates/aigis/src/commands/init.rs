@@ -76,7 +76,11 @@ pub(crate) fn run(args: &InitArgs, settings: &Settings) -> anyhow::Result<Outcom
         Source::File(p, generated) => format!(
             "the key file {} ({}; mode 0600; keep it off this machine's backups of {})",
             p.display(),
-            if *generated { "generated now" } else { "existing" },
+            if *generated {
+                "generated now"
+            } else {
+                "existing"
+            },
             root.display()
         ),
         Source::Passphrase => format!(
@@ -98,7 +102,9 @@ pub(crate) fn run(args: &InitArgs, settings: &Settings) -> anyhow::Result<Outcom
         OutputFormat::Human => {
             output::line(&format!("initialized aigis workspace {}", root.display()))?;
             output::line(&format!("ledger origin: {origin}"))?;
-            output::line("keys: ledger (ed25519), signing (ecdsa-p256), pseudonym (hmac), data (aes256)")?;
+            output::line(
+                "keys: ledger (ed25519), signing (ecdsa-p256), pseudonym (hmac), data (aes256)",
+            )?;
             output::line(&format!("master key: {source_text}"))?;
         }
     }
@@ -114,11 +120,15 @@ fn master_for_init(
         return Ok((MasterKey::from_base64(&text)?, None, Source::Env));
     }
     if let Some(path) = &args.master_key_file {
-        let path = std::path::absolute(path)
-            .with_context(|| format!("resolving {}", path.display()))?;
+        let path =
+            std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
         settings::check_outside(root, &path)?;
         if path.exists() {
-            return Ok((MasterKey::from_file(&path)?, None, Source::File(path, false)));
+            return Ok((
+                MasterKey::from_file(&path)?,
+                None,
+                Source::File(path, false),
+            ));
         }
         let key = MasterKey::generate_file(&path)?;
         return Ok((key, None, Source::File(path, true)));
@@ -174,9 +184,11 @@ fn build(
     }
     let auditor = open_auditor(settings, &ws.db_path(), Some(&keyring))?;
     let audit = Audit::from_auditor(auditor, settings);
-    let mut drafts = vec![audit
-        .event("workspace.init", Subject::new("workspace", WORKSPACE_DIR))
-        .detail("origin", origin.clone())];
+    let mut drafts = vec![
+        audit
+            .event("workspace.init", Subject::new("workspace", WORKSPACE_DIR))
+            .detail("origin", origin.clone()),
+    ];
     for (name, kind, info) in created {
         drafts.push(
             audit
@@ -187,7 +199,9 @@ fn build(
     }
     audit.record_batch(drafts)?;
     if let Some(auditor) = audit.auditor() {
-        auditor.checkpoint().context("signing the first checkpoint")?;
+        auditor
+            .checkpoint()
+            .context("signing the first checkpoint")?;
     }
     Ok(origin)
 }

@@ -18,8 +18,7 @@ use aigis_ledger::{
 
 use crate::audit::Audit;
 use crate::cli::{
-    LedgerAppendArgs, LedgerCommand, LedgerLogArgs, LedgerProofArgs, LedgerVerifyArgs,
-    OutputFormat,
+    LedgerAppendArgs, LedgerCommand, LedgerLogArgs, LedgerProofArgs, LedgerVerifyArgs, OutputFormat,
 };
 use crate::commands::Outcome;
 use crate::output;
@@ -88,7 +87,12 @@ fn log(args: &LedgerLogArgs, settings: &Settings) -> anyhow::Result<Outcome> {
                         .with_context(|| format!("seq {}: stored event is not valid", row.seq))?;
                     output::line(&format!(
                         "{:>6}  {}  {}  {}  {}  {}",
-                        event.seq, event.time, event.actor, event.action, event.subject, event.outcome
+                        event.seq,
+                        event.time,
+                        event.actor,
+                        event.action,
+                        event.subject,
+                        event.outcome
                     ))?;
                 }
             }
@@ -105,7 +109,9 @@ fn draft_from_flags(args: &LedgerAppendArgs, audit: &Audit) -> anyhow::Result<Ev
         subject = subject.with_digest(d.clone());
     }
     let mut draft = EventDraft::new(
-        args.actor.clone().unwrap_or_else(|| audit.actor().to_owned()),
+        args.actor
+            .clone()
+            .unwrap_or_else(|| audit.actor().to_owned()),
         action,
         subject,
     );
@@ -276,9 +282,13 @@ fn trusted_keys(args: &LedgerVerifyArgs) -> anyhow::Result<Option<Vec<VerifierKe
         keys.push(VerifierKey::parse(k).context("--vkey")?);
     }
     if let Some(path) = &args.vkey_file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
             keys.push(
                 VerifierKey::parse(line)
                     .with_context(|| format!("{} line {}", path.display(), i + 1))?,

@@ -29,7 +29,9 @@ fn init_creates_the_layout_and_refuses_to_overwrite() {
     assert!(toml.contains("# checkpoint_every_events = 1000"));
     // WAL mode is a property of the database file.
     let conn = rusqlite::Connection::open(ws.db()).unwrap();
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     // The four default keys.
     let list = ws.out(&["keys", "list", "--format", "json"]);
@@ -38,11 +40,22 @@ fn init_creates_the_layout_and_refuses_to_overwrite() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|k| format!("{}:{}", k["name"].as_str().unwrap(), k["kind"].as_str().unwrap()))
+        .map(|k| {
+            format!(
+                "{}:{}",
+                k["name"].as_str().unwrap(),
+                k["kind"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(
         names,
-        ["data:aes256", "ledger:ed25519", "pseudonym:hmac", "signing:ecdsa-p256"]
+        [
+            "data:aes256",
+            "ledger:ed25519",
+            "pseudonym:hmac",
+            "signing:ecdsa-p256"
+        ]
     );
     // The master key is nowhere in the workspace.
     for entry in walk(&root) {
@@ -129,7 +142,10 @@ fn key_file_master_key_is_generated_private_and_checked() {
 fn wrong_or_malformed_master_key_is_a_clear_error() {
     let ws = Ws::new();
     ws.cmd()
-        .env("AIGIS_MASTER_KEY", "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=")
+        .env(
+            "AIGIS_MASTER_KEY",
+            "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+        )
         .args(["keys", "list"])
         .assert()
         .code(2)
@@ -158,8 +174,12 @@ fn passphrase_master_key() {
     };
     run(&["init", "--passphrase"], Some("correct horse battery")).success();
     run(&["keys", "list"], Some("correct horse battery")).success();
-    run(&["keys", "list"], Some("wrong horse")).code(2).stderr(contains("does not match"));
-    run(&["keys", "list"], None).code(2).stderr(contains("AIGIS_MASTER_PASSPHRASE"));
+    run(&["keys", "list"], Some("wrong horse"))
+        .code(2)
+        .stderr(contains("does not match"));
+    run(&["keys", "list"], None)
+        .code(2)
+        .stderr(contains("AIGIS_MASTER_PASSPHRASE"));
 }
 
 #[test]
@@ -212,7 +232,11 @@ fn key_lifecycle_is_recorded_in_the_ledger() {
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            format!("{} {}", v["action"].as_str().unwrap(), v["subject"]["id"].as_str().unwrap())
+            format!(
+                "{} {}",
+                v["action"].as_str().unwrap(),
+                v["subject"]["id"].as_str().unwrap()
+            )
         })
         .collect();
     assert_eq!(

@@ -17,14 +17,43 @@ fn append_with_flags_and_log_filters() {
     let ws = Ws::new();
     let digest = format!("sha256:{}", "ab".repeat(32));
     let out = ws.out(&[
-        "ledger", "append", "--actor", "ci:train", "--action", "train.finish", "--subject",
-        "model:fraud-v3", "--digest", &digest, "--details", r#"{"epochs": 3}"#, "--format",
+        "ledger",
+        "append",
+        "--actor",
+        "ci:train",
+        "--action",
+        "train.finish",
+        "--subject",
+        "model:fraud-v3",
+        "--digest",
+        &digest,
+        "--details",
+        r#"{"epochs": 3}"#,
+        "--format",
         "json",
     ]);
     let ack = json(&out);
     let seq = ack["seq"].as_u64().unwrap();
-    ws.out(&["ledger", "append", "--actor", "user:bob", "--action", "approve", "--subject", "model:fraud-v3", "--outcome", "denied"]);
-    let log = ws.out(&["ledger", "log", "--subject", "model:fraud-v3", "--format", "json"]);
+    ws.out(&[
+        "ledger",
+        "append",
+        "--actor",
+        "user:bob",
+        "--action",
+        "approve",
+        "--subject",
+        "model:fraud-v3",
+        "--outcome",
+        "denied",
+    ]);
+    let log = ws.out(&[
+        "ledger",
+        "log",
+        "--subject",
+        "model:fraud-v3",
+        "--format",
+        "json",
+    ]);
     let events: Vec<Value> = log.lines().map(json).collect();
     assert_eq!(events.len(), 2);
     assert_eq!(events[0]["seq"].as_u64().unwrap(), seq);
@@ -36,7 +65,14 @@ fn append_with_flags_and_log_filters() {
     assert!(by_actor.contains("approve"));
     let none = ws.out(&["ledger", "log", "--since", "2999-01-01T00:00:00Z"]);
     assert!(none.is_empty());
-    let all = ws.out(&["ledger", "log", "--until", "2999-01-01T00:00:00+02:00", "--limit", "3"]);
+    let all = ws.out(&[
+        "ledger",
+        "log",
+        "--until",
+        "2999-01-01T00:00:00+02:00",
+        "--limit",
+        "3",
+    ]);
     assert_eq!(all.lines().count(), 3);
     // Bad input: exit 2, naming what was wrong.
     ws.cmd()
@@ -45,12 +81,30 @@ fn append_with_flags_and_log_filters() {
         .code(2)
         .stderr(contains("KIND:ID"));
     ws.cmd()
-        .args(["ledger", "append", "--action", "x", "--subject", "a:b", "--details", "[1]"])
+        .args([
+            "ledger",
+            "append",
+            "--action",
+            "x",
+            "--subject",
+            "a:b",
+            "--details",
+            "[1]",
+        ])
         .assert()
         .code(2)
         .stderr(contains("JSON object"));
     ws.cmd()
-        .args(["ledger", "append", "--action", "x", "--subject", "a:b", "--details", r#"{"api_key": "k"}"#])
+        .args([
+            "ledger",
+            "append",
+            "--action",
+            "x",
+            "--subject",
+            "a:b",
+            "--details",
+            r#"{"api_key": "k"}"#,
+        ])
         .assert()
         .code(2)
         .stderr(contains("secrets"));
@@ -64,7 +118,10 @@ fn append_with_flags_and_log_filters() {
 #[test]
 fn append_stdin_bulk_names_the_bad_line() {
     let ws = Ws::new();
-    let before = ws.out(&["ledger", "log", "--format", "json"]).lines().count();
+    let before = ws
+        .out(&["ledger", "log", "--format", "json"])
+        .lines()
+        .count();
     let input = "{\"actor\":\"a\",\"action\":\"x.y\",\"subject\":{\"kind\":\"k\",\"id\":\"1\"}}\n\n\
                  {\"actor\":\"a\",\"action\":\"x.y\",\"subject\":{\"kind\":\"k\",\"id\":\"2\"},\"outcome\":\"failure\",\"details\":{\"n\":1}}\n";
     let out = ws
@@ -94,7 +151,10 @@ fn proofs_verify_with_the_independent_oracle() {
     let first = json(&ws.out(&["ledger", "checkpoint", "--format", "json"]));
     ws.append_n(13);
     let second = json(&ws.out(&["ledger", "checkpoint", "--format", "json"]));
-    let (old, new) = (first["size"].as_u64().unwrap(), second["size"].as_u64().unwrap());
+    let (old, new) = (
+        first["size"].as_u64().unwrap(),
+        second["size"].as_u64().unwrap(),
+    );
     assert!(old < new);
     // Checkpoint again without new events: the same one.
     let again = json(&ws.out(&["ledger", "checkpoint", "--format", "json"]));
@@ -102,14 +162,34 @@ fn proofs_verify_with_the_independent_oracle() {
     assert_eq!(again["idx"], second["idx"]);
     let vkey = ws.vkey();
     for seq in [0u64, 1, 7, 19, new - 1] {
-        let p = json(&ws.out(&["ledger", "proof", "--seq", &seq.to_string(), "--format", "json"]));
+        let p = json(&ws.out(&[
+            "ledger",
+            "proof",
+            "--seq",
+            &seq.to_string(),
+            "--format",
+            "json",
+        ]));
         assert_eq!(p["size"].as_u64().unwrap(), new);
         let leaf_hex = hex::encode(p["leaf"].as_str().unwrap());
-        let proof: Vec<&str> = p["proof"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
+        let proof: Vec<&str> = p["proof"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_str().unwrap())
+            .collect();
         let (code, out) = oracle(&[
-            "inclusion", "--index", &seq.to_string(), "--size", &new.to_string(),
-            "--leaf-hex", &leaf_hex, "--root-hex", p["root"].as_str().unwrap(),
-            "--proof", &proof.join(","),
+            "inclusion",
+            "--index",
+            &seq.to_string(),
+            "--size",
+            &new.to_string(),
+            "--leaf-hex",
+            &leaf_hex,
+            "--root-hex",
+            p["root"].as_str().unwrap(),
+            "--proof",
+            &proof.join(","),
         ]);
         assert_eq!(code, 0, "seq {seq}: {out}");
         // The attached checkpoint signs that root.
@@ -119,14 +199,36 @@ fn proofs_verify_with_the_independent_oracle() {
         assert_eq!(code, 0, "{out}");
         assert!(out.contains(p["root"].as_str().unwrap()), "{out}");
     }
-    let c = json(&ws.out(&["ledger", "proof", "--from", &old.to_string(), "--to", &new.to_string(), "--format", "json"]));
-    let proof: Vec<&str> = c["proof"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
+    let c = json(&ws.out(&[
+        "ledger",
+        "proof",
+        "--from",
+        &old.to_string(),
+        "--to",
+        &new.to_string(),
+        "--format",
+        "json",
+    ]));
+    let proof: Vec<&str> = c["proof"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap())
+        .collect();
     assert_eq!(c["old_root"], first["root"]);
     assert_eq!(c["new_root"], second["root"]);
     let (code, out) = oracle(&[
-        "consistency", "--old", &old.to_string(), "--new", &new.to_string(),
-        "--old-root", c["old_root"].as_str().unwrap(), "--new-root", c["new_root"].as_str().unwrap(),
-        "--proof", &proof.join(","),
+        "consistency",
+        "--old",
+        &old.to_string(),
+        "--new",
+        &new.to_string(),
+        "--old-root",
+        c["old_root"].as_str().unwrap(),
+        "--new-root",
+        c["new_root"].as_str().unwrap(),
+        "--proof",
+        &proof.join(","),
     ]);
     assert_eq!(code, 0, "{out}");
     // A seq beyond the newest checkpoint is refused with a clear message.
@@ -154,10 +256,18 @@ fn export_bundle_is_checked_by_the_oracle_and_offline_verify() {
         .map(|e| e.unwrap().path())
         .collect();
     notes.sort();
-    assert!(notes.len() >= 3, "automatic checkpoints every 10 events: {notes:?}");
+    assert!(
+        notes.len() >= 3,
+        "automatic checkpoints every 10 events: {notes:?}"
+    );
     for note in notes.iter().chain([&bundle.join("checkpoint")]) {
         let (code, out) = oracle(&[
-            "checkpoint", note.to_str().unwrap(), "--vkey", vkey.trim(), "--leaves", events.to_str().unwrap(),
+            "checkpoint",
+            note.to_str().unwrap(),
+            "--vkey",
+            vkey.trim(),
+            "--leaves",
+            events.to_str().unwrap(),
         ]);
         assert_eq!(code, 0, "{}: {out}", note.display());
     }
@@ -165,7 +275,16 @@ fn export_bundle_is_checked_by_the_oracle_and_offline_verify() {
     let elsewhere = tempfile::tempdir().unwrap();
     let ok = aigis()
         .current_dir(elsewhere.path())
-        .args(["ledger", "verify", "--bundle", bundle.to_str().unwrap(), "--vkey", vkey.trim(), "--format", "json"])
+        .args([
+            "ledger",
+            "verify",
+            "--bundle",
+            bundle.to_str().unwrap(),
+            "--vkey",
+            vkey.trim(),
+            "--format",
+            "json",
+        ])
         .assert()
         .success()
         .get_output()

@@ -28,7 +28,14 @@ fn ledger() -> Ws {
 fn verify_fails(ws: &Ws, extra: &[&str]) -> String {
     let mut args = vec!["ledger", "verify"];
     args.extend_from_slice(extra);
-    let out = ws.cmd().args(&args).assert().code(1).get_output().stdout.clone();
+    let out = ws
+        .cmd()
+        .args(&args)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     String::from_utf8(out).unwrap()
 }
 
@@ -47,8 +54,12 @@ fn drop_triggers(conn: &rusqlite::Connection) {
 }
 
 fn leaf(conn: &rusqlite::Connection, seq: i64) -> Vec<u8> {
-    conn.query_row("SELECT leaf FROM ledger_events WHERE seq = ?1", [seq], |r| r.get(0))
-        .unwrap()
+    conn.query_row(
+        "SELECT leaf FROM ledger_events WHERE seq = ?1",
+        [seq],
+        |r| r.get(0),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -76,8 +87,11 @@ fn one_changed_byte_in_an_event_is_found() {
     let mut bytes = leaf(&conn, 12);
     let pos = bytes.windows(4).position(|w| w == b"m3\"}").unwrap_or(20);
     bytes[pos + 1] = b'9';
-    conn.execute("UPDATE ledger_events SET leaf = ?1 WHERE seq = 12", params![bytes])
-        .unwrap();
+    conn.execute(
+        "UPDATE ledger_events SET leaf = ?1 WHERE seq = 12",
+        params![bytes],
+    )
+    .unwrap();
     let out = verify_fails(&ws, &[]);
     assert!(out.contains("seq 12"), "{out}");
 }
@@ -87,7 +101,9 @@ fn a_changed_event_with_recomputed_hashes_is_caught_by_the_checkpoint() {
     let ws = ledger();
     let conn = raw_db(&ws.db());
     drop_triggers(&conn);
-    let text = String::from_utf8(leaf(&conn, 7)).unwrap().replace("ci:test", "ci:evil");
+    let text = String::from_utf8(leaf(&conn, 7))
+        .unwrap()
+        .replace("ci:test", "ci:evil");
     conn.execute(
         "UPDATE ledger_events SET leaf = ?1, actor = 'ci:evil' WHERE seq = 7",
         params![text.as_bytes()],
@@ -114,7 +130,10 @@ fn a_changed_event_with_recomputed_hashes_is_caught_by_the_checkpoint() {
     }
     let out = verify_fails(&ws, &[]);
     // Checkpoint 1 covers seq 5..9: the first possibly bad seq is 5.
-    assert!(out.contains("checkpoint 1") && out.contains("seq 5"), "{out}");
+    assert!(
+        out.contains("checkpoint 1") && out.contains("seq 5"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -122,7 +141,8 @@ fn a_deleted_row_is_found() {
     let ws = ledger();
     let conn = raw_db(&ws.db());
     drop_triggers(&conn);
-    conn.execute_batch("DELETE FROM ledger_events WHERE seq = 9").unwrap();
+    conn.execute_batch("DELETE FROM ledger_events WHERE seq = 9")
+        .unwrap();
     let out = verify_fails(&ws, &[]);
     assert!(out.contains("seq 9") && out.contains("missing"), "{out}");
 }
@@ -133,8 +153,16 @@ fn reordered_rows_are_found() {
     let conn = raw_db(&ws.db());
     drop_triggers(&conn);
     let (a, b) = (leaf(&conn, 3), leaf(&conn, 4));
-    conn.execute("UPDATE ledger_events SET leaf = ?1 WHERE seq = 3", params![b]).unwrap();
-    conn.execute("UPDATE ledger_events SET leaf = ?1 WHERE seq = 4", params![a]).unwrap();
+    conn.execute(
+        "UPDATE ledger_events SET leaf = ?1 WHERE seq = 3",
+        params![b],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE ledger_events SET leaf = ?1 WHERE seq = 4",
+        params![a],
+    )
+    .unwrap();
     let out = verify_fails(&ws, &[]);
     assert!(out.contains("seq 3") && out.contains("reordered"), "{out}");
 }
@@ -162,7 +190,11 @@ fn a_truncated_tail_with_its_checkpoint_needs_a_witness() {
     // A careful attacker removes the newest checkpoint, the events only it
     // covered, and their tree nodes.
     let prev: i64 = conn
-        .query_row("SELECT size FROM ledger_checkpoints ORDER BY idx DESC LIMIT 1 OFFSET 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT size FROM ledger_checkpoints ORDER BY idx DESC LIMIT 1 OFFSET 1",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert!(prev < size);
     conn.execute_batch(&format!(
@@ -186,7 +218,11 @@ fn replaced_dropped_or_foreign_checkpoints_are_found() {
     let conn = raw_db(&ws.db());
     drop_triggers(&conn);
     let note: String = conn
-        .query_row("SELECT note FROM ledger_checkpoints WHERE idx = 2", [], |r| r.get(0))
+        .query_row(
+            "SELECT note FROM ledger_checkpoints WHERE idx = 2",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let mut lines: Vec<&str> = note.split('\n').collect();
     let bumped = (lines[1].parse::<u64>().unwrap() + 1).to_string();
@@ -197,40 +233,64 @@ fn replaced_dropped_or_foreign_checkpoints_are_found() {
     )
     .unwrap();
     let out = verify_fails(&ws, &[]);
-    assert!(out.contains("checkpoint 2") && out.contains("bad signature"), "{out}");
+    assert!(
+        out.contains("checkpoint 2") && out.contains("bad signature"),
+        "{out}"
+    );
 
     // A dropped checkpoint in the middle.
     let ws = ledger();
     let conn = raw_db(&ws.db());
     drop_triggers(&conn);
-    conn.execute_batch("DELETE FROM ledger_checkpoints WHERE idx = 1").unwrap();
+    conn.execute_batch("DELETE FROM ledger_checkpoints WHERE idx = 1")
+        .unwrap();
     let out = verify_fails(&ws, &[]);
-    assert!(out.contains("checkpoint 1") && out.contains("missing"), "{out}");
+    assert!(
+        out.contains("checkpoint 1") && out.contains("missing"),
+        "{out}"
+    );
 
     // A checkpoint of the right tree signed by another key.
     let ws = ledger();
     let conn = raw_db(&ws.db());
     drop_triggers(&conn);
     let note: String = conn
-        .query_row("SELECT note FROM ledger_checkpoints WHERE idx = 3", [], |r| r.get(0))
+        .query_row(
+            "SELECT note FROM ledger_checkpoints WHERE idx = 3",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let cp = aigis_ledger::Checkpoint::parse(&note[..note.rfind("\n\n").unwrap() + 1]).unwrap();
     let other = ed25519_dalek::SigningKey::from_bytes(&[42u8; 32]);
     let forged = cp.sign(&other).unwrap();
-    conn.execute("UPDATE ledger_checkpoints SET note = ?1 WHERE idx = 3", params![forged])
-        .unwrap();
+    conn.execute(
+        "UPDATE ledger_checkpoints SET note = ?1 WHERE idx = 3",
+        params![forged],
+    )
+    .unwrap();
     let out = verify_fails(&ws, &[]);
-    assert!(out.contains("checkpoint 3") && out.contains("no signature by a trusted key"), "{out}");
+    assert!(
+        out.contains("checkpoint 3") && out.contains("no signature by a trusted key"),
+        "{out}"
+    );
 }
 
 #[test]
 fn a_truncated_database_is_a_clear_error() {
     let ws = ledger();
     let len = std::fs::metadata(ws.db()).unwrap().len();
-    let file = std::fs::OpenOptions::new().write(true).open(ws.db()).unwrap();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(ws.db())
+        .unwrap();
     file.set_len(len / 3).unwrap();
     drop(file);
-    for args in [&["ledger", "verify"][..], &["ledger", "log"], &["ledger", "proof", "--seq", "1"]] {
+    for args in [
+        &["ledger", "verify"][..],
+        &["ledger", "log"],
+        &["ledger", "proof", "--seq", "1"],
+    ] {
         let assert = ws.cmd().args(args).assert();
         let out = assert.get_output();
         let code = out.status.code().unwrap();
@@ -252,7 +312,14 @@ fn bundle() -> (Ws, std::path::PathBuf, String) {
 fn verify_bundle(ws: &Ws, dir: &std::path::Path, vkey: &str) -> (i32, String, String) {
     let out = ws
         .cmd()
-        .args(["ledger", "verify", "--bundle", dir.to_str().unwrap(), "--vkey", vkey])
+        .args([
+            "ledger",
+            "verify",
+            "--bundle",
+            dir.to_str().unwrap(),
+            "--vkey",
+            vkey,
+        ])
         .output()
         .unwrap();
     (
@@ -272,14 +339,22 @@ fn corrupt_bundles_fail_clearly() {
     // One byte of one event.
     let mut bytes = original.clone();
     let nth_line_start = |b: &[u8], n: usize| {
-        b.iter().enumerate().filter(|(_, c)| **c == b'\n').nth(n - 1).map(|(i, _)| i + 1).unwrap()
+        b.iter()
+            .enumerate()
+            .filter(|(_, c)| **c == b'\n')
+            .nth(n - 1)
+            .map(|(i, _)| i + 1)
+            .unwrap()
     };
     let at = nth_line_start(&bytes, 14) + 40;
     bytes[at] ^= 0x01;
     std::fs::write(&events, &bytes).unwrap();
     let (code, out, err) = verify_bundle(&ws, &dir, &vkey);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(out.contains("seq 14") || out.contains("checkpoint"), "{out}");
+    assert!(
+        out.contains("seq 14") || out.contains("checkpoint"),
+        "{out}"
+    );
 
     // Lines removed from the end.
     let cut = nth_line_start(&original, 20);
@@ -345,7 +420,11 @@ fn wrong_key_and_bad_signature_lines_fail() {
         {
             let sig_start = note.rfind(' ').unwrap() + 1;
             let mut b = note.clone().into_bytes();
-            b[sig_start + 10] = if b[sig_start + 10] == b'A' { b'B' } else { b'A' };
+            b[sig_start + 10] = if b[sig_start + 10] == b'A' {
+                b'B'
+            } else {
+                b'A'
+            };
             String::from_utf8(b).unwrap()
         },
         note.replace("\n\n", "\n"),
@@ -354,7 +433,10 @@ fn wrong_key_and_bad_signature_lines_fail() {
         std::fs::write(&note_path, &bad).unwrap();
         let (code, out, err) = verify_bundle(&ws, &dir, &vkey);
         assert!(code == 1 || code == 2, "{out}{err}");
-        assert!(out.contains("checkpoint 1") || err.contains("0000000001"), "{out}{err}");
+        assert!(
+            out.contains("checkpoint 1") || err.contains("0000000001"),
+            "{out}{err}"
+        );
         assert!(!err.contains("panicked"));
     }
     std::fs::write(&note_path, &note).unwrap();
@@ -434,10 +516,18 @@ fn sigkill_during_appends_loses_no_acknowledged_event() {
         let conn = raw_db(&ws.db());
         for (n, seq) in acks.iter().enumerate() {
             let leaf: Vec<u8> = conn
-                .query_row("SELECT leaf FROM ledger_events WHERE seq = ?1", [*seq as i64], |r| r.get(0))
+                .query_row(
+                    "SELECT leaf FROM ledger_events WHERE seq = ?1",
+                    [*seq as i64],
+                    |r| r.get(0),
+                )
                 .unwrap_or_else(|e| panic!("round {round}: acknowledged seq {seq} missing: {e}"));
             let event: serde_json::Value = serde_json::from_slice(&leaf).unwrap();
-            assert_eq!(event["subject"]["id"], round.to_string(), "round {round} seq {seq}");
+            assert_eq!(
+                event["subject"]["id"],
+                round.to_string(),
+                "round {round} seq {seq}"
+            );
             assert_eq!(event["details"]["n"], n as u64, "round {round} seq {seq}");
         }
         drop(conn);

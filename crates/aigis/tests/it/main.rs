@@ -5,5 +5,5 @@ mod keys;
 mod ledger;
 mod ledger_faults;
 mod util;
-mod wsutil;
 mod version;
+mod wsutil;

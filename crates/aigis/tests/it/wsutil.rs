@@ -42,7 +42,8 @@ impl Ws {
     /// The aigis binary, run inside this workspace with the master key.
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut cmd = aigis();
-        cmd.current_dir(self.dir.path()).env("AIGIS_MASTER_KEY", MASTER);
+        cmd.current_dir(self.dir.path())
+            .env("AIGIS_MASTER_KEY", MASTER);
         cmd
     }
 
@@ -65,7 +66,14 @@ impl Ws {
 
     /// Runs a command and returns stdout, asserting success.
     pub fn out(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).assert().success().get_output().stdout.clone();
+        let out = self
+            .cmd()
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         String::from_utf8(out).unwrap()
     }
 
@@ -99,7 +107,8 @@ fn interop_dir() -> PathBuf {
     let dir = std::env::var_os("AIGIS_INTEROP_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/aigis-interop")
+            PathBuf::from(std::env::var_os("HOME").expect("HOME is set"))
+                .join(".cache/aigis-interop")
         });
     if !dir.join("venv/bin/python").exists() {
         let status = Command::new("bash")
@@ -116,7 +125,10 @@ fn interop_dir() -> PathBuf {
 /// and stderr).
 pub fn python(args: &[&str]) -> (i32, String) {
     let python = interop_dir().join("venv/bin/python");
-    let out = Command::new(python).args(args).output().expect("run python");
+    let out = Command::new(python)
+        .args(args)
+        .output()
+        .expect("run python");
     (
         out.status.code().unwrap_or(-1),
         format!(
