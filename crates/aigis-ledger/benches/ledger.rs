@@ -31,7 +31,7 @@ fn draft(i: u64) -> EventDraft {
 fn bench_dir() -> tempfile::TempDir {
     let base = std::env::var_os("AIGIS_BENCH_DIR")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir());
+        .unwrap_or_else(std::env::temp_dir);
     std::fs::create_dir_all(&base).unwrap();
     tempfile::tempdir_in(base).unwrap()
 }

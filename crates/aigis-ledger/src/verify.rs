@@ -104,11 +104,15 @@ pub(crate) struct Anchor {
     pub(crate) root: Hash,
 }
 
+/// A checkpoint to check: its index, its note, and the size and root the
+/// storage claims for it (none for bundle files).
+pub(crate) type NoteRow = (u64, String, Option<(u64, Hash)>);
+
 /// Opens and parses every checkpoint note in idx order; they must be dense
 /// from 0, signed by a trusted key, of this origin, with non-decreasing
 /// sizes. `stored` gives the size and root the storage claims, if any.
 pub(crate) fn check_checkpoints(
-    notes: &[(u64, String, Option<(u64, Hash)>)],
+    notes: &[NoteRow],
     origin: &str,
     verifiers: &[VerifierKey],
 ) -> Result<Vec<Anchor>, VerifyFailure> {

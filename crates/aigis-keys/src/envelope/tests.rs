@@ -121,6 +121,7 @@ fn wrong_key_is_refused() {
 }
 
 #[test]
+#[allow(clippy::disallowed_methods)] // fixtures and simulated damage, not outputs
 fn files_are_written_atomically_and_only_when_verified() {
     let (dir, ring) = ring();
     let src = dir.path().join("plain.csv");

@@ -194,7 +194,9 @@ fn append(args: &LedgerAppendArgs, settings: &Settings) -> anyhow::Result<Outcom
         }
         for event in audit.record_batch(drafts)? {
             first_seq.get_or_insert(event.seq);
-            ack(&event, OutputFormat::Json).map(|()| ())?;
+            if args.format == OutputFormat::Json {
+                ack(&event, OutputFormat::Json)?;
+            }
             total += 1;
         }
     }

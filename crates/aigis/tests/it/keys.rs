@@ -261,7 +261,7 @@ fn exported_pem_keys_load_in_an_independent_library() {
     let dir = ws.dir.path();
     for name in ["ledger", "signing"] {
         let pem = ws.out(&["keys", "export-public", name]);
-        std::fs::write(dir.join(format!("{name}.pem")), pem).unwrap();
+        crate::wsutil::write(dir.join(format!("{name}.pem")), pem).unwrap();
     }
     let script = "import sys\nfrom cryptography.hazmat.primitives.serialization import load_pem_public_key\n\
 for p in sys.argv[1:]:\n    k = load_pem_public_key(open(p,'rb').read())\n    print(type(k).__name__, getattr(getattr(k, 'curve', None), 'name', ''))\n";

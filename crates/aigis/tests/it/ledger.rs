@@ -194,7 +194,7 @@ fn proofs_verify_with_the_independent_oracle() {
         assert_eq!(code, 0, "seq {seq}: {out}");
         // The attached checkpoint signs that root.
         let note_path = ws.dir.path().join("cp.note");
-        std::fs::write(&note_path, p["checkpoint"].as_str().unwrap()).unwrap();
+        crate::wsutil::write(&note_path, p["checkpoint"].as_str().unwrap()).unwrap();
         let (code, out) = oracle(&["checkpoint", note_path.to_str().unwrap(), "--vkey", &vkey]);
         assert_eq!(code, 0, "{out}");
         assert!(out.contains(p["root"].as_str().unwrap()), "{out}");

@@ -183,7 +183,7 @@ fn a_truncated_tail_with_its_checkpoint_needs_a_witness() {
     let witness = ws.dir.path().join("witness.note");
     let cp = ws.out(&["ledger", "checkpoint", "--format", "json"]);
     let cp: serde_json::Value = serde_json::from_str(&cp).unwrap();
-    std::fs::write(&witness, cp["note"].as_str().unwrap()).unwrap();
+    crate::wsutil::write(&witness, cp["note"].as_str().unwrap()).unwrap();
     let size = cp["size"].as_i64().unwrap();
     let conn = raw_db(&ws.db());
     drop_triggers(&conn);
@@ -348,7 +348,7 @@ fn corrupt_bundles_fail_clearly() {
     };
     let at = nth_line_start(&bytes, 14) + 40;
     bytes[at] ^= 0x01;
-    std::fs::write(&events, &bytes).unwrap();
+    crate::wsutil::write(&events, &bytes).unwrap();
     let (code, out, err) = verify_bundle(&ws, &dir, &vkey);
     assert_eq!(code, 1, "{out}{err}");
     assert!(
@@ -358,7 +358,7 @@ fn corrupt_bundles_fail_clearly() {
 
     // Lines removed from the end.
     let cut = nth_line_start(&original, 20);
-    std::fs::write(&events, &original[..cut]).unwrap();
+    crate::wsutil::write(&events, &original[..cut]).unwrap();
     let (code, out, _) = verify_bundle(&ws, &dir, &vkey);
     assert_eq!(code, 1);
     assert!(out.contains("seq 20"), "{out}");
@@ -367,36 +367,36 @@ fn corrupt_bundles_fail_clearly() {
     let text = String::from_utf8(original.clone()).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     lines.swap(2, 3);
-    std::fs::write(&events, lines.join("\n") + "\n").unwrap();
+    crate::wsutil::write(&events, lines.join("\n") + "\n").unwrap();
     let (code, out, _) = verify_bundle(&ws, &dir, &vkey);
     assert_eq!(code, 1);
     assert!(out.contains("seq 2"), "{out}");
-    std::fs::write(&events, &original).unwrap();
+    crate::wsutil::write(&events, &original).unwrap();
 
     // Not JSON at all, and binary garbage.
     for garbage in [&b"not json\n"[..], &[0xff, 0xfe, 0x00, b'\n'][..]] {
-        std::fs::write(&events, garbage).unwrap();
+        crate::wsutil::write(&events, garbage).unwrap();
         let (code, out, err) = verify_bundle(&ws, &dir, &vkey);
         assert_eq!(code, 1, "{out}{err}");
         assert!(out.contains("seq 0"), "{out}");
     }
-    std::fs::write(&events, &original).unwrap();
+    crate::wsutil::write(&events, &original).unwrap();
 
     // A garbage manifest: an input error.
     let manifest = dir.join("manifest.json");
     let m = std::fs::read(&manifest).unwrap();
-    std::fs::write(&manifest, b"{\"format\": 3").unwrap();
+    crate::wsutil::write(&manifest, b"{\"format\": 3").unwrap();
     let (code, _, err) = verify_bundle(&ws, &dir, &vkey);
     assert_eq!(code, 2);
     assert!(err.contains("manifest.json"), "{err}");
-    std::fs::write(&manifest, m).unwrap();
+    crate::wsutil::write(&manifest, m).unwrap();
 
     // A missing events file.
     std::fs::remove_file(&events).unwrap();
     let (code, _, err) = verify_bundle(&ws, &dir, &vkey);
     assert_eq!(code, 2);
     assert!(err.contains("events.jsonl"), "{err}");
-    std::fs::write(&events, &original).unwrap();
+    crate::wsutil::write(&events, &original).unwrap();
     assert_eq!(verify_bundle(&ws, &dir, &vkey).0, 0);
 }
 
@@ -430,7 +430,7 @@ fn wrong_key_and_bad_signature_lines_fail() {
         note.replace("\n\n", "\n"),
         note[..note.len() - 20].to_owned() + "\n",
     ] {
-        std::fs::write(&note_path, &bad).unwrap();
+        crate::wsutil::write(&note_path, &bad).unwrap();
         let (code, out, err) = verify_bundle(&ws, &dir, &vkey);
         assert!(code == 1 || code == 2, "{out}{err}");
         assert!(
@@ -439,7 +439,7 @@ fn wrong_key_and_bad_signature_lines_fail() {
         );
         assert!(!err.contains("panicked"));
     }
-    std::fs::write(&note_path, &note).unwrap();
+    crate::wsutil::write(&note_path, &note).unwrap();
     // A dropped checkpoint file.
     std::fs::remove_file(&note_path).unwrap();
     let (code, out, _) = verify_bundle(&ws, &dir, &vkey);
@@ -552,7 +552,7 @@ fn damaged_inputs_never_panic() {
     let dir = tempfile::tempdir().unwrap();
     // A bundle directory that is a file, and an empty directory.
     let file = dir.path().join("f");
-    std::fs::write(&file, "x").unwrap();
+    crate::wsutil::write(&file, "x").unwrap();
     for target in [file.as_path(), dir.path()] {
         ws.cmd()
             .args(["ledger", "verify", "--bundle", target.to_str().unwrap()])

@@ -34,7 +34,7 @@ impl Ws {
             let path = dir.path().join(".aigis/aigis.toml");
             let text = std::fs::read_to_string(&path).unwrap();
             let text = text.replace("[ledger]\n", &format!("[ledger]\n{extra}\n"));
-            std::fs::write(&path, text).unwrap();
+            crate::wsutil::write(&path, text).unwrap();
         }
         Ws { dir }
     }
@@ -151,4 +151,11 @@ pub fn oracle(args: &[&str]) -> (i32, String) {
 /// would.
 pub fn raw_db(path: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open(path).unwrap()
+}
+
+/// Writes a test fixture (tests may write files in place: they simulate
+/// edits, not produce outputs).
+#[allow(clippy::disallowed_methods)]
+pub fn write(path: impl AsRef<Path>, bytes: impl AsRef<[u8]>) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
 }
