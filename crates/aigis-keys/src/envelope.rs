@@ -46,7 +46,7 @@ use aes_gcm::aead::AeadInOut;
 use aes_gcm::{Aes256Gcm, Nonce};
 use zeroize::Zeroizing;
 
-use crate::fsutil::random_array;
+use crate::fsutil::{random_array, temp_sibling};
 use crate::handles::aes_gcm_cipher;
 use crate::{AesKey, KeyError, KeyId, Keyring};
 
@@ -535,15 +535,7 @@ fn write_atomically(
     dst: &Path,
     body: impl FnOnce(&mut BufWriter<File>) -> Result<u64, KeyError>,
 ) -> Result<u64, KeyError> {
-    let dir = dst
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dst
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let (dir, tmp) = temp_sibling(dst);
     let file = OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -15,15 +15,7 @@ use crate::KeyError;
 /// # Errors
 /// I/O errors, naming the path.
 pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let (dir, tmp) = temp_sibling(path);
     let result = (|| {
         let mut file = OpenOptions::new()
             .write(true)
@@ -41,6 +33,21 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
         let _ = fs::remove_file(&tmp);
     }
     result.map_err(|e| KeyError::io(path, e))
+}
+
+/// The directory of `path` and a temporary file name beside it, for
+/// write-then-rename.
+pub(crate) fn temp_sibling(path: &Path) -> (&Path, std::path::PathBuf) {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    (dir, tmp)
 }
 
 /// Refuses a secret file that group or others can read or write.

@@ -43,6 +43,15 @@ impl Audit {
     /// signer is loaded when the master key is available; otherwise events
     /// are still recorded and checkpoints wait for a later run.
     pub(crate) fn open(settings: &Settings) -> anyhow::Result<Audit> {
+        Self::open_with(settings, None)
+    }
+
+    /// As [`Audit::open`], reusing a keyring the command already opened
+    /// (the master key is resolved once).
+    pub(crate) fn open_with(
+        settings: &Settings,
+        keyring: Option<&Keyring>,
+    ) -> anyhow::Result<Audit> {
         let Some(ws) = &settings.workspace else {
             settings.debug_note("no aigis workspace: this run is not recorded in a ledger");
             return Ok(Audit {
@@ -51,7 +60,7 @@ impl Audit {
                 quiet: settings.quiet,
             });
         };
-        let auditor = open_auditor(settings, ws.db_path().as_path(), None)?;
+        let auditor = open_auditor(settings, ws.db_path().as_path(), keyring)?;
         Ok(Audit {
             auditor: Some(auditor),
             actor: settings.actor.clone(),

@@ -11,6 +11,14 @@ fn hash(s: &str) -> Hash {
     unhex(s).try_into().unwrap()
 }
 
+fn hashes(v: &serde_json::Value) -> Vec<Hash> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| hash(x.as_str().unwrap()))
+        .collect()
+}
+
 #[test]
 fn node_ids_are_post_order() {
     // Creation order for 8 leaves.
@@ -35,12 +43,7 @@ fn rfc6962_roots_and_proofs() {
         .iter()
         .map(|x| unhex(x.as_str().unwrap()))
         .collect();
-    let roots: Vec<Hash> = v["roots_hex"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| hash(x.as_str().unwrap()))
-        .collect();
+    let roots = hashes(&v["roots_hex"]);
     assert_eq!(
         empty_root(),
         hash(v["empty_tree_root_hex"].as_str().unwrap())
@@ -55,12 +58,7 @@ fn rfc6962_roots_and_proofs() {
     for case in v["inclusion"].as_array().unwrap() {
         let index = case["index"].as_u64().unwrap();
         let size = case["size"].as_u64().unwrap();
-        let want: Vec<Hash> = case["proof_hex"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| hash(x.as_str().unwrap()))
-            .collect();
+        let want = hashes(&case["proof_hex"]);
         assert_eq!(inclusion_proof(&tree, index, size).unwrap(), want);
         let leaf = leaf_hash(&leaves[index as usize]);
         verify_inclusion(index, size, &leaf, &want, &roots[size as usize - 1]).unwrap();
@@ -68,12 +66,7 @@ fn rfc6962_roots_and_proofs() {
     for case in v["consistency"].as_array().unwrap() {
         let old = case["old"].as_u64().unwrap();
         let new = case["new"].as_u64().unwrap();
-        let want: Vec<Hash> = case["proof_hex"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| hash(x.as_str().unwrap()))
-            .collect();
+        let want = hashes(&case["proof_hex"]);
         assert_eq!(consistency_proof(&tree, old, new).unwrap(), want);
         verify_consistency(
             old,

@@ -74,7 +74,7 @@ pub(crate) fn run(args: &InitArgs, settings: &Settings) -> anyhow::Result<Outcom
             root.display()
         ),
         Source::File(p, generated) => format!(
-            "the key file {} ({}; mode 0600; keep it off this machine's backups of {})",
+            "the key file {} ({}, mode 0600, named in aigis.toml; back it up apart from {})",
             p.display(),
             if *generated {
                 "generated now"

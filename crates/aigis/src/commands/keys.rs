@@ -15,7 +15,7 @@ use crate::settings::Settings;
 
 pub(crate) fn run(command: KeysCommand, settings: &Settings) -> anyhow::Result<Outcome> {
     let keyring = settings.keyring()?;
-    let audit = Audit::open(settings)?;
+    let audit = Audit::open_with(settings, Some(&keyring))?;
     match command {
         KeysCommand::Create { name, kind, format } => {
             let kind: KeyKind = kind.parse()?;
