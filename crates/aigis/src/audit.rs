@@ -148,7 +148,15 @@ pub(crate) fn open_auditor(
                 Some(&owned)
             }
             Err(e) => {
-                settings.debug_note(&format!("checkpoints cannot be signed in this run: {e:#}"));
+                let configured = std::env::var_os(crate::settings::env::MASTER_KEY).is_some()
+                    || settings.config.keys.master_key_file.is_some();
+                let text = format!("checkpoints cannot be signed in this run: {e:#}");
+                if configured && !settings.quiet {
+                    // A master key was meant to be there: say so plainly.
+                    crate::output::note(&format!("warning: {text}"));
+                } else {
+                    settings.debug_note(&text);
+                }
                 None
             }
         },
