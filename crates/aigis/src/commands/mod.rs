@@ -4,13 +4,17 @@
 
 use crate::cli::{Cli, Command};
 
+mod attest;
+mod provenance;
+mod sign;
+mod verify;
+
 /// How a command that ran to completion ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
     /// Nothing to report: exit 0.
     Success,
     /// A gate failed (findings, a denied policy, a failed verification): exit 1.
-    #[allow(dead_code)] // first used by `aigis scan --fail-on-findings`
     GateFailed,
 }
 
@@ -25,5 +29,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Success)
         }
+        Command::Sign(args) => sign::run(&cli.global, args),
+        Command::Attest(args) => attest::run(&cli.global, args),
+        Command::Verify(args) => verify::run(&cli.global, args),
     }
 }
