@@ -117,8 +117,8 @@ pub(crate) struct AttestCommon {
     #[command(flatten)]
     pub(crate) store: StoreArgs,
     /// Also write the envelope to this file.
-    #[arg(short, long, value_name = "FILE")]
-    pub(crate) output: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub(crate) envelope_out: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub(crate) format: ProvenanceFormat,

@@ -115,7 +115,7 @@ pub(crate) fn run(global: &GlobalArgs, command: AttestCommand) -> anyhow::Result
 fn finish(global: &GlobalArgs, common: &AttestCommon, envelope: &Envelope) -> anyhow::Result<Outcome> {
     let store = open_store(&common.store)?;
     let digest = store.put(envelope)?;
-    if let Some(out) = &common.output {
+    if let Some(out) = &common.envelope_out {
         write_atomic(out, &envelope.to_json())
             .with_context(|| format!("cannot write {}", out.display()))?;
     }

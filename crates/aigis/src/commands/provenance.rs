@@ -136,3 +136,13 @@ pub(crate) fn ignore_paths(walk: &WalkArgs, model: &Path, extra: &[&Path]) -> Ve
         .filter_map(|p| relative_inside(model, p))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        crate::cli::Cli::command().debug_assert();
+    }
+}

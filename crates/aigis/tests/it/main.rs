@@ -1,5 +1,6 @@
 //! End-to-end tests through the `aigis` binary: one test binary, one module
 //! per topic.
 
+mod provenance;
 mod util;
 mod version;
