@@ -104,10 +104,14 @@ impl TransformRun {
     /// The statement describing this run.
     pub fn statement(&self) -> Result<Statement> {
         if self.outputs.is_empty() {
-            return Err(Error::Usage("a transform attestation needs at least one output".into()));
+            return Err(Error::Usage(
+                "a transform attestation needs at least one output".into(),
+            ));
         }
         if self.step.is_empty() {
-            return Err(Error::Usage("a transform attestation needs a step name".into()));
+            return Err(Error::Usage(
+                "a transform attestation needs a step name".into(),
+            ));
         }
         let predicate = TransformPredicate {
             step: self.step.clone(),
@@ -144,7 +148,9 @@ impl TrainRun {
     /// The statement describing this run.
     pub fn statement(&self) -> Result<Statement> {
         if self.datasets.is_empty() {
-            return Err(Error::Usage("a training attestation needs at least one dataset".into()));
+            return Err(Error::Usage(
+                "a training attestation needs at least one dataset".into(),
+            ));
         }
         let predicate = TrainPredicate {
             tool: self.tool.clone(),
@@ -152,7 +158,11 @@ impl TrainRun {
             code_commit: self.code_commit.clone(),
             parameters: self.parameters.clone(),
         };
-        statement(vec![self.model.descriptor()], TRAIN_PREDICATE_TYPE, &predicate)
+        statement(
+            vec![self.model.descriptor()],
+            TRAIN_PREDICATE_TYPE,
+            &predicate,
+        )
     }
 }
 
@@ -177,7 +187,11 @@ impl EvalRun {
             metrics: self.metrics.descriptor(),
             results: self.results.clone(),
         };
-        statement(vec![self.model.descriptor()], EVAL_PREDICATE_TYPE, &predicate)
+        statement(
+            vec![self.model.descriptor()],
+            EVAL_PREDICATE_TYPE,
+            &predicate,
+        )
     }
 }
 

@@ -156,7 +156,11 @@ pub struct SignedModel {
 
 /// Walks, hashes and signs the model at `path`. The signer must be an ECDSA
 /// P-256 key (model-signing refuses Ed25519 keys).
-pub fn sign_model(path: &Path, options: &ManifestOptions, signer: &dyn Signer) -> Result<SignedModel> {
+pub fn sign_model(
+    path: &Path,
+    options: &ManifestOptions,
+    signer: &dyn Signer,
+) -> Result<SignedModel> {
     let public = signer.public_key();
     if !matches!(public, PublicKey::EcdsaP256(_)) {
         return Err(Error::Key {
@@ -271,7 +275,10 @@ fn verify_bundle(bundle: &Bundle, key: &PublicKey) -> Result<SignedManifest> {
     }
     let envelope = &bundle.envelope;
     // model-signing checks the first signature only, over the in-toto PAE.
-    let first = envelope.signatures.first().ok_or(VerifyError::NoSignatures)?;
+    let first = envelope
+        .signatures
+        .first()
+        .ok_or(VerifyError::NoSignatures)?;
     if !key.verify(&pae(IN_TOTO_PAYLOAD_TYPE, &envelope.payload), &first.sig) {
         return Err(VerifyError::BadSignature {
             keyid: key.pem_hint(),
@@ -328,7 +335,9 @@ fn parse_model_statement(statement: &Statement) -> Result<SignedManifest> {
         let (Some(name), Some(algorithm), Some(digest)) =
             (field("name"), field("algorithm"), field("digest"))
         else {
-            return Err(bad(format!("resources[{i}] needs name, algorithm and digest")));
+            return Err(bad(format!(
+                "resources[{i}] needs name, algorithm and digest"
+            )));
         };
         if algorithm != "sha256" {
             return Err(bad(format!(

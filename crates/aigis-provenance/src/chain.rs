@@ -202,7 +202,11 @@ impl Index {
                 if let Some(d) = subject.sha256() {
                     index.by_digest.entry(d).or_default().push(i);
                 }
-                index.by_name.entry(subject.name.clone()).or_default().push(i);
+                index
+                    .by_name
+                    .entry(subject.name.clone())
+                    .or_default()
+                    .push(i);
             }
             index.items.push(Item {
                 address: entry.digest,
@@ -390,7 +394,8 @@ impl<'a> Walker<'a> {
                 }
             }
             Predicate::Eval(p) => {
-                node.children.push(self.artifact(NodeKind::Metrics, &p.metrics));
+                node.children
+                    .push(self.artifact(NodeKind::Metrics, &p.metrics));
             }
             Predicate::Transform(p) => {
                 for d in &p.inputs {

@@ -152,9 +152,15 @@ impl Envelope {
             .enumerate()
             .map(|(i, s)| {
                 let sig = b64_decode(&s.sig).ok_or_else(|| {
-                    Error::parse(what, format!("field `signatures[{i}].sig` is not valid base64"))
+                    Error::parse(
+                        what,
+                        format!("field `signatures[{i}].sig` is not valid base64"),
+                    )
                 })?;
-                Ok(Signature { keyid: s.keyid, sig })
+                Ok(Signature {
+                    keyid: s.keyid,
+                    sig,
+                })
             })
             .collect::<Result<_>>()?;
         Ok(Envelope {
@@ -311,7 +317,10 @@ mod tests {
             Err(VerifyError::DuplicateKeyId { .. })
         ));
         env.signatures.clear();
-        assert_eq!(env.verify(&signer.public_key()), Err(VerifyError::NoSignatures));
+        assert_eq!(
+            env.verify(&signer.public_key()),
+            Err(VerifyError::NoSignatures)
+        );
     }
 
     #[test]

@@ -266,7 +266,11 @@ impl std::fmt::Display for ModelMismatchDisplay<'_> {
         if !self.extra.is_empty() {
             parts.push(format!("unsigned extra file(s): {}", self.extra.join(", ")));
         }
-        write!(f, "model does not match its signature: {}", parts.join("; "))
+        write!(
+            f,
+            "model does not match its signature: {}",
+            parts.join("; ")
+        )
     }
 }
 

@@ -235,11 +235,10 @@ impl Signer for EcdsaP256Signer {
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
         use p256::ecdsa::signature::Signer as _;
-        let signature: p256::ecdsa::DerSignature = self.key.try_sign(message).map_err(|e| {
-            Error::Sign {
+        let signature: p256::ecdsa::DerSignature =
+            self.key.try_sign(message).map_err(|e| Error::Sign {
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         Ok(signature.as_bytes().to_vec())
     }
 }
@@ -294,7 +293,9 @@ mod tests {
     #[test]
     fn sign_verify_both_schemes() {
         let signers: Vec<Box<dyn Signer>> = vec![
-            Box::new(Ed25519Signer::new(ed25519_dalek::SigningKey::from_bytes(&[7; 32]))),
+            Box::new(Ed25519Signer::new(ed25519_dalek::SigningKey::from_bytes(
+                &[7; 32],
+            ))),
             Box::new(EcdsaP256Signer::new(
                 p256::ecdsa::SigningKey::from_slice(&[7; 32]).unwrap(),
             )),
@@ -312,7 +313,10 @@ mod tests {
 
     #[test]
     fn garbage_pem_is_a_key_error() {
-        assert!(matches!(PublicKey::from_pem("nope"), Err(Error::Key { .. })));
+        assert!(matches!(
+            PublicKey::from_pem("nope"),
+            Err(Error::Key { .. })
+        ));
         assert!(matches!(signer_from_pem("nope"), Err(Error::Key { .. })));
     }
 }

@@ -76,10 +76,12 @@ pub use keys::{
     Algorithm, EcdsaP256Signer, Ed25519Signer, PublicKey, Signer, signer_from_pem,
     signer_from_pem_file,
 };
-pub use manifest::{GIT_PATHS, Manifest, ManifestOptions, Resource, Serialization, artifact_digest, root_digest};
+pub use manifest::{
+    GIT_PATHS, Manifest, ManifestOptions, Resource, Serialization, artifact_digest, root_digest,
+};
 pub use predicate::{
-    EVAL_PREDICATE_TYPE, EvalPredicate, Predicate, TRAIN_PREDICATE_TYPE,
-    TRANSFORM_PREDICATE_TYPE, Tool, TrainPredicate, TransformPredicate,
+    EVAL_PREDICATE_TYPE, EvalPredicate, Predicate, TRAIN_PREDICATE_TYPE, TRANSFORM_PREDICATE_TYPE,
+    Tool, TrainPredicate, TransformPredicate,
 };
 pub use statement::{ResourceDescriptor, STATEMENT_TYPE, Statement};
 pub use store::{AttestationStore, StoredEntry};

@@ -153,8 +153,10 @@ impl Manifest {
     /// names every changed, missing and extra file.
     pub fn compare_with_signed(&self, signed: &[Resource]) -> Result<(), VerifyError> {
         // Later entries win on duplicate names, as in model-signing.
-        let expected: BTreeMap<&str, &Sha256Digest> =
-            signed.iter().map(|r| (r.name.as_str(), &r.digest)).collect();
+        let expected: BTreeMap<&str, &Sha256Digest> = signed
+            .iter()
+            .map(|r| (r.name.as_str(), &r.digest))
+            .collect();
         let actual: BTreeMap<&str, &Sha256Digest> = self
             .resources
             .iter()
@@ -333,7 +335,7 @@ fn is_ignored(components: &[String], ignores: &[Vec<String>]) -> bool {
 /// model-signing's order.
 fn hash_files(mut files: Vec<FileEntry>) -> Result<Vec<Resource>> {
     // Largest first: the long jobs start early and small ones fill the gaps.
-    files.sort_by(|a, b| b.size.cmp(&a.size));
+    files.sort_by_key(|f| std::cmp::Reverse(f.size));
     let mut hashed: Vec<(Vec<String>, Sha256Digest)> = files
         .into_par_iter()
         .map(|f| Ok((f.components, Sha256Digest::of_file(&f.path)?)))
@@ -380,7 +382,13 @@ mod tests {
         assert_eq!(m.model_name, "m");
         assert_eq!(
             m.serialization.ignore_paths,
-            [".git", ".gitattributes", ".github", ".gitignore", "model.sig"]
+            [
+                ".git",
+                ".gitattributes",
+                ".github",
+                ".gitignore",
+                "model.sig"
+            ]
         );
     }
 

@@ -121,7 +121,9 @@ impl Predicate {
             TRANSFORM_PREDICATE_TYPE => {
                 Predicate::Transform(read(&statement.predicate, "transform predicate")?)
             }
-            TRAIN_PREDICATE_TYPE => Predicate::Train(read(&statement.predicate, "train predicate")?),
+            TRAIN_PREDICATE_TYPE => {
+                Predicate::Train(read(&statement.predicate, "train predicate")?)
+            }
             EVAL_PREDICATE_TYPE => Predicate::Eval(read(&statement.predicate, "eval predicate")?),
             other => Predicate::Other(other.to_owned()),
         })

@@ -120,7 +120,9 @@ mod tests {
             predicate: serde_json::json!({"z": 1, "a": "é"}),
         };
         let bytes = st.to_json();
-        assert!(bytes.starts_with(br#"{"_type":"https://in-toto.io/Statement/v1","predicate":{"a""#));
+        assert!(
+            bytes.starts_with(br#"{"_type":"https://in-toto.io/Statement/v1","predicate":{"a""#)
+        );
         assert_eq!(Statement::from_json(&bytes).unwrap(), st);
     }
 
@@ -128,7 +130,8 @@ mod tests {
     fn refuses_wrong_type_and_empty_subjects() {
         let bad_type = br#"{"_type":"x","subject":[{"name":"a","digest":{"sha256":"00"}}],"predicateType":"p"}"#;
         assert!(Statement::from_json(bad_type).is_err());
-        let empty = br#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p"}"#;
+        let empty =
+            br#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p"}"#;
         assert!(Statement::from_json(empty).is_err());
         let digest_num = br#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":1}}],"predicateType":"p"}"#;
         assert!(Statement::from_json(digest_num).is_err());

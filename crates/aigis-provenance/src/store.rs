@@ -104,7 +104,7 @@ impl AttestationStore {
                 envelope,
             });
         }
-        out.sort_by(|a, b| a.digest.cmp(&b.digest));
+        out.sort_by_key(|e| e.digest);
         Ok(out)
     }
 
@@ -167,7 +167,11 @@ impl AttestationStore {
     /// directory of `*.json` envelopes; returns the count.
     pub fn import_dir(&self, dir: &Path) -> Result<usize> {
         let nested = dir.join(ALGO_DIR);
-        let source = if nested.is_dir() { nested } else { dir.to_owned() };
+        let source = if nested.is_dir() {
+            nested
+        } else {
+            dir.to_owned()
+        };
         let mut paths = Vec::new();
         for item in fs::read_dir(&source).map_err(|e| Error::io(&source, e))? {
             let path = item.map_err(|e| Error::io(&source, e))?.path();
@@ -226,7 +230,12 @@ mod tests {
         let mut jsonl = Vec::new();
         assert_eq!(store.export_jsonl(&mut jsonl).unwrap(), 2);
         let other = AttestationStore::open(dir.path().join("o")).unwrap();
-        assert_eq!(other.import_jsonl(&jsonl[..], Path::new("b.jsonl")).unwrap(), 2);
+        assert_eq!(
+            other
+                .import_jsonl(&jsonl[..], Path::new("b.jsonl"))
+                .unwrap(),
+            2
+        );
         assert_eq!(other.get(&b).unwrap(), envelope(2));
 
         let exported = dir.path().join("x");
@@ -236,6 +245,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::disallowed_methods)] // swapping files in place is the fault under test
     fn swapped_entries_are_reported_corrupt() {
         let dir = tempfile::tempdir().unwrap();
         let store = AttestationStore::open(dir.path()).unwrap();

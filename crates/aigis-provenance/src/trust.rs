@@ -104,7 +104,9 @@ impl ProvenanceConfig {
         for k in &self.keys {
             for role in &k.may_sign {
                 let known = matches!(role.as_str(), "transform" | "train" | "eval" | "model")
-                    || role.strip_prefix("transform:").is_some_and(|s| !s.is_empty());
+                    || role
+                        .strip_prefix("transform:")
+                        .is_some_and(|s| !s.is_empty());
                 if !known {
                     return Err(Error::parse(
                         "trust configuration",
@@ -309,7 +311,10 @@ mod tests {
         policy.add_key(trusted(1, "pipeline", &["transform:mask"], false));
         policy.add_key(trusted(2, "old", &["transform"], true));
         let by = |n| Envelope::sign("t", b"x".to_vec(), &signer(n)).unwrap();
-        assert_eq!(policy.check(&by(1), "transform:mask").unwrap().name, "pipeline");
+        assert_eq!(
+            policy.check(&by(1), "transform:mask").unwrap().name,
+            "pipeline"
+        );
         assert!(matches!(
             policy.check(&by(1), "train"),
             Err(TrustFailure::NotPermitted { .. })

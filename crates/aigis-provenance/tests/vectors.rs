@@ -3,6 +3,9 @@
 //! model-signing, including what model_signing itself said about each
 //! handmade case).
 
+// Test fixtures in temp directories: atomic writes are not under test here.
+#![allow(clippy::disallowed_methods)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -40,7 +43,10 @@ fn dsse_good_verifies_and_pae_matches() {
     let dir = vectors().join("dsse");
     let key = key(&dir.join("ed25519.pub.pem"));
     let good = envelope(&dir.join("good.dsse.json"));
-    assert_eq!(pae(&good.payload_type, &good.payload), unhex(&dir.join("pae.hex")));
+    assert_eq!(
+        pae(&good.payload_type, &good.payload),
+        unhex(&dir.join("pae.hex"))
+    );
     good.verify(&key).unwrap();
     good.statement().unwrap();
 }
@@ -61,29 +67,46 @@ fn fail_dsse_tampered_and_wrong_type() {
 #[test]
 fn sslib_vector_reproduces_byte_for_byte() {
     let dir = vectors().join("dsse-sslib");
-    let expected: serde_json::Value = serde_json::from_slice(&read(&dir.join("expected.json"))).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_slice(&read(&dir.join("expected.json"))).unwrap();
     let mut seed = [0u8; 32];
-    hex::decode_to_slice(String::from_utf8(read(&dir.join("ed25519.seed.hex"))).unwrap().trim(), &mut seed)
-        .unwrap();
+    hex::decode_to_slice(
+        String::from_utf8(read(&dir.join("ed25519.seed.hex")))
+            .unwrap()
+            .trim(),
+        &mut seed,
+    )
+    .unwrap();
     let signer = Ed25519Signer::new(ed25519_dalek::SigningKey::from_bytes(&seed));
     assert_eq!(signer.key_id(), expected["key"]["keyid"].as_str().unwrap());
 
     // The private key PEM loads to the same key.
-    let from_pem = signer_from_pem(&String::from_utf8(read(&dir.join("ed25519.priv.pem"))).unwrap()).unwrap();
+    let from_pem =
+        signer_from_pem(&String::from_utf8(read(&dir.join("ed25519.priv.pem"))).unwrap()).unwrap();
     assert_eq!(from_pem.key_id(), signer.key_id());
     // Our PEM of the public key is the file, byte for byte.
-    assert_eq!(signer.public_key().to_pem().as_bytes(), read(&dir.join("ed25519.pub.pem")));
+    assert_eq!(
+        signer.public_key().to_pem().as_bytes(),
+        read(&dir.join("ed25519.pub.pem"))
+    );
 
     let payload = read(&dir.join("payload.json"));
     let env = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, payload, &signer).unwrap();
-    assert_eq!(pae(&env.payload_type, &env.payload), unhex(&dir.join("pae.hex")));
+    assert_eq!(
+        pae(&env.payload_type, &env.payload),
+        unhex(&dir.join("pae.hex"))
+    );
     assert_eq!(env.to_json(), read(&dir.join("envelope.compact.json")));
 
     // And the statement aigis would write for the same content is the same
     // payload (canonical JSON).
     let statement = env.statement().unwrap();
     assert_eq!(statement.to_json(), env.payload);
-    for (subject, want) in statement.subject.iter().zip(expected["subjects"].as_array().unwrap()) {
+    for (subject, want) in statement
+        .subject
+        .iter()
+        .zip(expected["subjects"].as_array().unwrap())
+    {
         assert_eq!(subject.name, want[0].as_str().unwrap());
         assert_eq!(subject.digest["sha256"], want[1].as_str().unwrap());
     }
@@ -93,16 +116,27 @@ fn sslib_vector_reproduces_byte_for_byte() {
 fn sslib_envelopes_verify_and_negatives_fail() {
     let dir = vectors().join("dsse-sslib");
     let key = key(&dir.join("ed25519.pub.pem"));
-    for name in ["envelope.json", "envelope.compact.json", "edge_empty_keyid.json"] {
-        envelope(&dir.join(name)).verify(&key).unwrap_or_else(|e| panic!("{name}: {e}"));
+    for name in [
+        "envelope.json",
+        "envelope.compact.json",
+        "edge_empty_keyid.json",
+    ] {
+        envelope(&dir.join(name))
+            .verify(&key)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
-    let expected: serde_json::Value = serde_json::from_slice(&read(&dir.join("expected.json"))).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_slice(&read(&dir.join("expected.json"))).unwrap();
     for name in expected["must_fail"].as_array().unwrap() {
         let name = name.as_str().unwrap();
         let env = envelope(&dir.join(name));
         let err = env.verify(&key).expect_err(name);
         let want_no_sigs = name == "neg_no_signatures.json";
-        assert_eq!(matches!(err, VerifyError::NoSignatures), want_no_sigs, "{name}: {err}");
+        assert_eq!(
+            matches!(err, VerifyError::NoSignatures),
+            want_no_sigs,
+            "{name}: {err}"
+        );
     }
 }
 
@@ -115,7 +149,13 @@ fn model_signing_vector_verifies_and_detects_change() {
     assert_eq!(key.to_pem().as_bytes(), pem);
     let bundle = Bundle::from_json(&read(&dir.join("model.sig"))).unwrap();
     assert_eq!(bundle.hint.as_deref(), Some(key.pem_hint().as_str()));
-    let verified = verify_model(&dir.join("model"), &bundle, &key, &VerifyModelOptions::default()).unwrap();
+    let verified = verify_model(
+        &dir.join("model"),
+        &bundle,
+        &key,
+        &VerifyModelOptions::default(),
+    )
+    .unwrap();
     assert_eq!(verified.files, 3);
 
     // Any change to the model fails.
@@ -134,7 +174,8 @@ fn model_signing_vector_verifies_and_detects_change() {
 fn model_signing_cases_match_model_signing_results() {
     let dir = vectors().join("model-signing-cases");
     let key = key(&dir.join("p256.pub.pem"));
-    let results: serde_json::Value = serde_json::from_slice(&read(&dir.join("results.json"))).unwrap();
+    let results: serde_json::Value =
+        serde_json::from_slice(&read(&dir.join("results.json"))).unwrap();
     let model = dir.join("tiny-model");
     let mut checked = 0;
     for (case, outcome) in results.as_object().unwrap() {
@@ -167,8 +208,14 @@ fn our_statement_equals_model_signings() {
     let theirs: serde_json::Value =
         serde_json::from_slice(&read(&dir.join("model.sig.payload.json"))).unwrap();
     assert_eq!(ours.subject[0].name, theirs["subject"][0]["name"]);
-    assert_eq!(ours.subject[0].digest["sha256"], theirs["subject"][0]["digest"]["sha256"]);
-    assert_eq!(ours.predicate["resources"], theirs["predicate"]["resources"]);
+    assert_eq!(
+        ours.subject[0].digest["sha256"],
+        theirs["subject"][0]["digest"]["sha256"]
+    );
+    assert_eq!(
+        ours.predicate["resources"],
+        theirs["predicate"]["resources"]
+    );
 }
 
 #[test]

@@ -92,7 +92,10 @@ pub(crate) fn run(global: &GlobalArgs, command: AttestCommand) -> anyhow::Result
                 write_atomic(&target, &buf)?;
                 n
             };
-            note(global, &format!("exported {n} attestation(s) to {}", target.display()));
+            note(
+                global,
+                &format!("exported {n} attestation(s) to {}", target.display()),
+            );
             Ok(Outcome::Success)
         }
         AttestCommand::Import { source, store } => {
@@ -104,7 +107,10 @@ pub(crate) fn run(global: &GlobalArgs, command: AttestCommand) -> anyhow::Result
                     .with_context(|| format!("cannot open {}", source.display()))?;
                 store.import_jsonl(std::io::BufReader::new(file), &source)?
             };
-            note(global, &format!("imported {n} attestation(s) from {}", source.display()));
+            note(
+                global,
+                &format!("imported {n} attestation(s) from {}", source.display()),
+            );
             Ok(Outcome::Success)
         }
         AttestCommand::List { store, format } => list(&open_store(&store)?, format),
@@ -112,7 +118,11 @@ pub(crate) fn run(global: &GlobalArgs, command: AttestCommand) -> anyhow::Result
 }
 
 /// Stores the envelope, writes `-o`, reports.
-fn finish(global: &GlobalArgs, common: &AttestCommon, envelope: &Envelope) -> anyhow::Result<Outcome> {
+fn finish(
+    global: &GlobalArgs,
+    common: &AttestCommon,
+    envelope: &Envelope,
+) -> anyhow::Result<Outcome> {
     let store = open_store(&common.store)?;
     let digest = store.put(envelope)?;
     if let Some(out) = &common.envelope_out {
@@ -159,7 +169,9 @@ fn list(store: &AttestationStore, format: ProvenanceFormat) -> anyhow::Result<Ou
                 "role": role,
                 "subjects": st.subject.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
             }),
-            Err(e) => serde_json::json!({"attestation": entry.digest.to_hex(), "error": e.to_string()}),
+            Err(e) => {
+                serde_json::json!({"attestation": entry.digest.to_hex(), "error": e.to_string()})
+            }
         };
         rows.push(row);
     }
@@ -171,7 +183,10 @@ fn list(store: &AttestationStore, format: ProvenanceFormat) -> anyhow::Result<Ou
                 let id = row["attestation"].as_str().unwrap_or_default();
                 let short = id.get(..12).unwrap_or(id);
                 match row.get("error") {
-                    Some(err) => text.push_str(&format!("{short}  CORRUPT  {}\n", err.as_str().unwrap_or_default())),
+                    Some(err) => text.push_str(&format!(
+                        "{short}  CORRUPT  {}\n",
+                        err.as_str().unwrap_or_default()
+                    )),
                     None => {
                         let subjects: Vec<&str> = row["subjects"]
                             .as_array()

@@ -14,7 +14,10 @@ use crate::cli::{GlobalArgs, ProvenanceFormat, SignArgs};
 pub(crate) fn run(global: &GlobalArgs, args: SignArgs) -> anyhow::Result<Outcome> {
     init_threads(global);
     let signer = resolve_signer(&args.key, KeyPurpose::Model)?;
-    let output = args.output.clone().unwrap_or_else(|| default_output(&args.path));
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.path));
     let options = ManifestOptions {
         ignore_paths: ignore_paths(&args.walk, &args.path, &[&output]),
         ignore_git_paths: !args.walk.no_ignore_git_paths,

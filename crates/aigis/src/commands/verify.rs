@@ -65,10 +65,16 @@ fn trust_policy(args: &VerifyArgs) -> anyhow::Result<Option<TrustPolicy>> {
     };
     let config = ProvenanceConfig::from_toml_file(path)?;
     let base = path.parent().unwrap_or(Path::new("."));
-    Ok(Some(config.build(base).context("cannot load the trusted keys")?))
+    Ok(Some(
+        config.build(base).context("cannot load the trusted keys")?,
+    ))
 }
 
-fn model_signature(global: &GlobalArgs, args: &VerifyArgs, signature: &Path) -> anyhow::Result<Outcome> {
+fn model_signature(
+    global: &GlobalArgs,
+    args: &VerifyArgs,
+    signature: &Path,
+) -> anyhow::Result<Outcome> {
     let Some(model) = &args.path else {
         bail!("--signature needs the model PATH");
     };
@@ -82,9 +88,11 @@ fn model_signature(global: &GlobalArgs, args: &VerifyArgs, signature: &Path) -> 
             Ok(key) => key,
             Err(reason) => {
                 let failure: Result<(), Error> = Err(VerifyError::Chain(reason).into());
-                return Ok(judge(global, args.format, &model.display().to_string(), failure)?
-                    .err()
-                    .unwrap_or(Outcome::GateFailed));
+                return Ok(
+                    judge(global, args.format, &model.display().to_string(), failure)?
+                        .err()
+                        .unwrap_or(Outcome::GateFailed),
+                );
             }
         },
         (None, None) => bail!("no key to verify with: pass --public-key PEM or --trust FILE"),
@@ -95,12 +103,20 @@ fn model_signature(global: &GlobalArgs, args: &VerifyArgs, signature: &Path) -> 
         allow_symlinks: args.walk.allow_symlinks,
     };
     let what = model.display().to_string();
-    let verified = match judge(global, args.format, &what, verify_model(model, &bundle, &key, &options))? {
+    let verified = match judge(
+        global,
+        args.format,
+        &what,
+        verify_model(model, &bundle, &key, &options),
+    )? {
         Ok(v) => v,
         Err(outcome) => return Ok(outcome),
     };
     if !verified.had_hint {
-        note(global, "warning: the signature carries no public-key hint (older model-signing format)");
+        note(
+            global,
+            "warning: the signature carries no public-key hint (older model-signing format)",
+        );
     }
     match args.format {
         ProvenanceFormat::Json => print_json(&serde_json::json!({
@@ -139,7 +155,10 @@ fn model_key(policy: &TrustPolicy, bundle: &Bundle) -> Result<PublicKey, String>
         return Err(format!("rotated-out key: key {:?} is retired", key.name));
     }
     if !key.permits("model") {
-        return Err(format!("untrusted key: key {:?} may not sign models", key.name));
+        return Err(format!(
+            "untrusted key: key {:?} may not sign models",
+            key.name
+        ));
     }
     Ok(key.key.clone())
 }
@@ -187,9 +206,17 @@ fn envelope_file(global: &GlobalArgs, args: &VerifyArgs, path: &Path) -> anyhow:
             "subjects": statement.subject.iter().map(|s| serde_json::json!({"name": s.name, "digest": s.digest})).collect::<Vec<_>>(),
         }))?,
         ProvenanceFormat::Human => {
-            let mut text = format!("verified {what}: signed by {signer}\npredicateType {}\n", statement.predicate_type);
+            let mut text = format!(
+                "verified {what}: signed by {signer}\npredicateType {}\n",
+                statement.predicate_type
+            );
             for s in &statement.subject {
-                let _ = writeln!(text, "subject {} sha256:{}", s.name, s.digest.get("sha256").map(String::as_str).unwrap_or("-"));
+                let _ = writeln!(
+                    text,
+                    "subject {} sha256:{}",
+                    s.name,
+                    s.digest.get("sha256").map(String::as_str).unwrap_or("-")
+                );
             }
             print_text(&text)?;
         }
@@ -203,7 +230,8 @@ fn chain(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     };
     let target = match model.to_str().and_then(|s| s.strip_prefix("sha256:")) {
         Some(hex) if !model.exists() => ChainTarget::Digest(
-            Sha256Digest::from_hex(hex).context("the model digest after sha256: must be 64 hex digits")?,
+            Sha256Digest::from_hex(hex)
+                .context("the model digest after sha256: must be 64 hex digits")?,
         ),
         _ => ChainTarget::Path(model.clone()),
     };
@@ -221,7 +249,9 @@ fn chain(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Result<Outcome> {
             });
             policy
         }
-        (None, None) => bail!("no trusted keys: pass --trust FILE (or --public-key PEM to trust one key for every step)"),
+        (None, None) => bail!(
+            "no trusted keys: pass --trust FILE (or --public-key PEM to trust one key for every step)"
+        ),
     };
     let options = ChainOptions {
         base_dir: args.base.clone().unwrap_or_else(|| PathBuf::from(".")),
@@ -236,7 +266,14 @@ fn chain(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     if report.ok {
         Ok(Outcome::Success)
     } else {
-        note(global, &format!("verification failed: {} broken link(s) in the chain of {}", report.failures.len(), model.display()));
+        note(
+            global,
+            &format!(
+                "verification failed: {} broken link(s) in the chain of {}",
+                report.failures.len(),
+                model.display()
+            ),
+        );
         Ok(Outcome::GateFailed)
     }
 }
@@ -251,7 +288,10 @@ fn render(report: &ChainReport) -> String {
     } else {
         let _ = writeln!(out, "chain BROKEN: {} link(s)", report.failures.len());
         for f in &report.failures {
-            let kind = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let kind = serde_json::to_value(f.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
             let _ = writeln!(out, "  {kind}: {}: {}", f.at, f.detail);
         }
     }
@@ -262,7 +302,12 @@ fn render_children(node: &ChainNode, prefix: &str, out: &mut String) {
     let n = node.children.len();
     for (i, child) in node.children.iter().enumerate() {
         let last = i + 1 == n;
-        let _ = writeln!(out, "{prefix}{}{}", if last { "└── " } else { "├── " }, node_line(child));
+        let _ = writeln!(
+            out,
+            "{prefix}{}{}",
+            if last { "└── " } else { "├── " },
+            node_line(child)
+        );
         let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
         render_children(child, &deeper, out);
     }
@@ -288,13 +333,28 @@ fn node_line(node: &ChainNode) -> String {
         _ => "?",
     };
     let short = node.digest.get(..12).unwrap_or(&node.digest);
-    let is_step = matches!(node.kind, NodeKind::Train | NodeKind::Eval | NodeKind::Transform);
+    let is_step = matches!(
+        node.kind,
+        NodeKind::Train | NodeKind::Eval | NodeKind::Transform
+    );
     let raw = node.kind == NodeKind::Input && node.children.is_empty();
     if is_step {
-        let signer = node.signer.as_deref().map(|s| format!(" signed by {s}")).unwrap_or_default();
-        let name = if node.kind == NodeKind::Transform { format!(" {}", node.name) } else { String::new() };
+        let signer = node
+            .signer
+            .as_deref()
+            .map(|s| format!(" signed by {s}"))
+            .unwrap_or_default();
+        let name = if node.kind == NodeKind::Transform {
+            format!(" {}", node.name)
+        } else {
+            String::new()
+        };
         format!("{kind}{name} [attestation {short}]{signer}  {status}")
     } else {
-        format!("{kind} {}  sha256:{short}  {status}{}", node.name, if raw { " (raw)" } else { "" })
+        format!(
+            "{kind} {}  sha256:{short}  {status}{}",
+            node.name,
+            if raw { " (raw)" } else { "" }
+        )
     }
 }

@@ -6,6 +6,9 @@
 //! `.ci/test` runs it, and these tests run it themselves when its venv is
 //! missing.
 
+// Test fixtures in temp directories: atomic writes are not under test here.
+#![allow(clippy::disallowed_methods)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -74,7 +77,10 @@ fn p256_keys(dir: &Path, name: &str, n: u8) -> (PathBuf, PathBuf) {
     let key = p256::ecdsa::SigningKey::from_slice(&[n; 32]).unwrap();
     let private = dir.join(format!("{name}.pem"));
     let public = dir.join(format!("{name}.pub.pem"));
-    write(&private, key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes());
+    write(
+        &private,
+        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
+    );
     write(&public, EcdsaP256Signer::new(key).public_key().to_pem());
     (private, public)
 }
@@ -84,7 +90,10 @@ fn ed25519_keys(dir: &Path, name: &str, n: u8) -> (PathBuf, PathBuf) {
     let key = ed25519_dalek::SigningKey::from_bytes(&[n; 32]);
     let private = dir.join(format!("{name}.pem"));
     let public = dir.join(format!("{name}.pub.pem"));
-    write(&private, key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes());
+    write(
+        &private,
+        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
+    );
     write(&public, Ed25519Signer::new(key).public_key().to_pem());
     (private, public)
 }
@@ -93,7 +102,10 @@ fn ed25519_keys(dir: &Path, name: &str, n: u8) -> (PathBuf, PathBuf) {
 fn make_model(dir: &Path) -> PathBuf {
     let model = dir.join("model");
     write(&model.join("config.json"), br#"{"layers": 2}"#);
-    write(&model.join("weights.bin"), (0..70_000u32).map(|i| (i * 7) as u8).collect::<Vec<_>>());
+    write(
+        &model.join("weights.bin"),
+        (0..70_000u32).map(|i| (i * 7) as u8).collect::<Vec<_>>(),
+    );
     write(&model.join("tokenizer/vocab.txt"), "a\nb\n");
     write(&model.join("tokenizer.json"), "{}");
     write(&model.join(".hidden"), "h");
@@ -148,8 +160,17 @@ fn model_signed_by_aigis_verifies_with_model_signing() {
             .arg(&model)
             .output()
             .unwrap();
-        assert!(out.status.success(), "model_signing refused {}: {}", sig.display(), stderr_of(&out));
-        assert!(verify_dsse(&public, &sig), "verify_dsse refused {}", sig.display());
+        assert!(
+            out.status.success(),
+            "model_signing refused {}: {}",
+            sig.display(),
+            stderr_of(&out)
+        );
+        assert!(
+            verify_dsse(&public, &sig),
+            "verify_dsse refused {}",
+            sig.display()
+        );
         aigis()
             .args(["verify", "--signature"])
             .arg(&sig)
@@ -167,7 +188,12 @@ fn single_file_model_interoperates() {
     let file = tmp.path().join("weights.safetensors");
     write(&file, vec![5u8; 4096]);
     let (private, public) = p256_keys(tmp.path(), "signing", 12);
-    aigis().args(["sign", "--key-file"]).arg(&private).arg(&file).assert().success();
+    aigis()
+        .args(["sign", "--key-file"])
+        .arg(&private)
+        .arg(&file)
+        .assert()
+        .success();
     let sig = tmp.path().join("weights.safetensors.sig");
     let out = model_signing()
         .args(["verify", "key", "--public_key"])
@@ -194,7 +220,11 @@ fn model_signing_signature_verifies_with_aigis() {
         .arg(&model)
         .output()
         .unwrap();
-    assert!(out.status.success(), "model_signing sign: {}", stderr_of(&out));
+    assert!(
+        out.status.success(),
+        "model_signing sign: {}",
+        stderr_of(&out)
+    );
     aigis()
         .args(["verify", "--signature"])
         .arg(&sig)
@@ -242,7 +272,11 @@ fn committed_model_signing_vectors_match_their_verdicts() {
         } else {
             continue;
         };
-        let want = if outcome["verified"].as_bool().unwrap() { 0 } else { 1 };
+        let want = if outcome["verified"].as_bool().unwrap() {
+            0
+        } else {
+            1
+        };
         let out = aigis()
             .args(["verify", "--signature"])
             .arg(&sig)
@@ -275,12 +309,19 @@ fn dsse_vectors_pass_and_negatives_fail() {
     };
     let key = dsse.join("ed25519.pub.pem");
     assert_eq!(verify(&key, &dsse.join("good.dsse.json")), Some(0));
-    assert_eq!(verify(&key, &dsse.join("tampered-payload.dsse.json")), Some(1));
+    assert_eq!(
+        verify(&key, &dsse.join("tampered-payload.dsse.json")),
+        Some(1)
+    );
     assert_eq!(verify(&key, &dsse.join("wrong-type.dsse.json")), Some(1));
 
     let sslib = vectors().join("dsse-sslib");
     let key = sslib.join("ed25519.pub.pem");
-    for good in ["envelope.json", "envelope.compact.json", "edge_empty_keyid.json"] {
+    for good in [
+        "envelope.json",
+        "envelope.compact.json",
+        "edge_empty_keyid.json",
+    ] {
         assert_eq!(verify(&key, &sslib.join(good)), Some(0), "{good}");
     }
     for bad in [
@@ -306,7 +347,10 @@ impl Pipeline {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        write(&root.join("raw/customers.csv"), "id,email\n1,a@example.com\n");
+        write(
+            &root.join("raw/customers.csv"),
+            "id,email\n1,a@example.com\n",
+        );
         write(&root.join("clean/customers.csv"), "id,email\n1,<EMAIL>\n");
         write(&root.join("reports/mask.json"), r#"{"masked": 1}"#);
         write(&root.join("rules.yaml"), "email: mask\n");
@@ -340,8 +384,30 @@ retired = true
         );
         let p = Pipeline { dir };
         p.transform("pipeline", "mask");
-        p.run(&["attest", "train", "--dataset", "clean/customers.csv", "--model", "model", "--code-commit", "abc123", "--param", "epochs=3", "--key-file", "keys/trainer.pem"]);
-        p.run(&["attest", "eval", "--model", "model", "--metrics", "metrics.json", "--key-file", "keys/trainer.pem"]);
+        p.run(&[
+            "attest",
+            "train",
+            "--dataset",
+            "clean/customers.csv",
+            "--model",
+            "model",
+            "--code-commit",
+            "abc123",
+            "--param",
+            "epochs=3",
+            "--key-file",
+            "keys/trainer.pem",
+        ]);
+        p.run(&[
+            "attest",
+            "eval",
+            "--model",
+            "model",
+            "--metrics",
+            "metrics.json",
+            "--key-file",
+            "keys/trainer.pem",
+        ]);
         p
     }
 
@@ -352,8 +418,20 @@ retired = true
     fn transform(&self, key: &str, step: &str) {
         let key_file = format!("keys/{key}.pem");
         self.run(&[
-            "attest", "transform", "--input", "raw/customers.csv", "--output", "clean/customers.csv",
-            "--step", step, "--report", "reports/mask.json", "--rules", "rules.yaml", "--key-file", &key_file,
+            "attest",
+            "transform",
+            "--input",
+            "raw/customers.csv",
+            "--output",
+            "clean/customers.csv",
+            "--step",
+            step,
+            "--report",
+            "reports/mask.json",
+            "--rules",
+            "rules.yaml",
+            "--key-file",
+            &key_file,
         ]);
     }
 
@@ -371,7 +449,15 @@ retired = true
     fn verify(&self, extra: &[&str]) -> std::process::Output {
         aigis()
             .current_dir(self.root())
-            .args(["verify", "--chain", "model", "--store", "store", "--trust", "trust.toml"])
+            .args([
+                "verify",
+                "--chain",
+                "model",
+                "--store",
+                "store",
+                "--trust",
+                "trust.toml",
+            ])
             .args(extra)
             .output()
             .unwrap()
@@ -400,7 +486,9 @@ retired = true
         assert_eq!(report["ok"], false);
         let failures = report["failures"].as_array().unwrap();
         assert!(
-            failures.iter().any(|f| f["kind"] == kind && f["at"].as_str().unwrap().contains(at)),
+            failures
+                .iter()
+                .any(|f| f["kind"] == kind && f["at"].as_str().unwrap().contains(at)),
             "want {kind} at {at}, got {failures:#?}"
         );
     }
@@ -410,9 +498,28 @@ retired = true
 fn chain_verifies_and_prints_a_tree() {
     let p = Pipeline::new();
     let out = p.verify(&[]);
-    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), stderr_of(&out));
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr_of(&out)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    for want in ["model model", "train [attestation", "signed by trainer", "dataset clean/customers.csv", "transform mask", "signed by pipeline", "input raw/customers.csv", "(raw)", "report reports/mask.json", "rules rules.yaml", "eval [attestation", "metrics metrics.json", "chain verified"] {
+    for want in [
+        "model model",
+        "train [attestation",
+        "signed by trainer",
+        "dataset clean/customers.csv",
+        "transform mask",
+        "signed by pipeline",
+        "input raw/customers.csv",
+        "(raw)",
+        "report reports/mask.json",
+        "rules rules.yaml",
+        "eval [attestation",
+        "metrics metrics.json",
+        "chain verified",
+    ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }
     let out = p.verify(&["--format", "json"]);
@@ -424,7 +531,11 @@ fn chain_verifies_and_prints_a_tree() {
 #[test]
 fn attestations_we_write_verify_independently() {
     let p = Pipeline::new();
-    for (role, key) in [("transform:mask", "pipeline"), ("train", "trainer"), ("eval", "trainer")] {
+    for (role, key) in [
+        ("transform:mask", "pipeline"),
+        ("train", "trainer"),
+        ("eval", "trainer"),
+    ] {
         let entries = p.entries(role);
         assert_eq!(entries.len(), 1, "{role}");
         let public = p.root().join(format!("keys/{key}.pub.pem"));
@@ -432,7 +543,10 @@ fn attestations_we_write_verify_independently() {
         // The keyid is the securesystemslib id of the key.
         let env = Envelope::from_json(&fs::read(&entries[0]).unwrap()).unwrap();
         let pem = fs::read_to_string(&public).unwrap();
-        assert_eq!(env.signatures[0].keyid, aigis_provenance::PublicKey::from_pem(&pem).unwrap().keyid());
+        assert_eq!(
+            env.signatures[0].keyid,
+            aigis_provenance::PublicKey::from_pem(&pem).unwrap().keyid()
+        );
     }
 }
 
@@ -501,9 +615,14 @@ fn fault_replaced_signature_is_named() {
     // Keep the trusted key id, substitute a signature by another key: the
     // entry is re-stored under its new address.
     let rogue = Ed25519Signer::new(ed25519_dalek::SigningKey::from_bytes(&[23; 32]));
-    env.signatures[0].sig = rogue.sign(&aigis_provenance::pae(&env.payload_type, &env.payload)).unwrap();
+    env.signatures[0].sig = rogue
+        .sign(&aigis_provenance::pae(&env.payload_type, &env.payload))
+        .unwrap();
     fs::remove_file(&path).unwrap();
-    aigis_provenance::AttestationStore::open(p.root().join("store")).unwrap().put(&env).unwrap();
+    aigis_provenance::AttestationStore::open(p.root().join("store"))
+        .unwrap()
+        .put(&env)
+        .unwrap();
     p.expect_broken("bad-signature", "train");
 }
 
@@ -538,7 +657,14 @@ fn fault_every_kind_of_model_change_is_named() {
     let pristine = make_model(tmp.path());
     let (private, public) = p256_keys(tmp.path(), "signing", 31);
     let sig = tmp.path().join("model.sig");
-    aigis().args(["sign", "--key-file"]).arg(&private).arg(&pristine).arg("-o").arg(&sig).assert().success();
+    aigis()
+        .args(["sign", "--key-file"])
+        .arg(&private)
+        .arg(&pristine)
+        .arg("-o")
+        .arg(&sig)
+        .assert()
+        .success();
     let verify = |model: &Path| {
         aigis()
             .args(["verify", "--signature"])
@@ -549,7 +675,13 @@ fn fault_every_kind_of_model_change_is_named() {
             .output()
             .unwrap()
     };
-    let files = ["config.json", "weights.bin", "tokenizer/vocab.txt", "tokenizer.json", ".hidden"];
+    let files = [
+        "config.json",
+        "weights.bin",
+        "tokenizer/vocab.txt",
+        "tokenizer.json",
+        ".hidden",
+    ];
     let mut case = 0;
     let mut fresh = || {
         case += 1;
@@ -566,12 +698,19 @@ fn fault_every_kind_of_model_change_is_named() {
         fs::write(&path, bytes).unwrap();
         let out = verify(&model);
         assert_eq!(out.status.code(), Some(1), "{name}");
-        assert!(stderr_of(&out).contains(&format!("changed file(s): {name}")), "{name}: {}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains(&format!("changed file(s): {name}")),
+            "{name}: {}",
+            stderr_of(&out)
+        );
     }
     let model = fresh();
     fs::rename(model.join("config.json"), model.join("config2.json")).unwrap();
     let err = stderr_of(&verify(&model));
-    assert!(err.contains("missing file(s): config.json") && err.contains("extra file(s): config2.json"), "{err}");
+    assert!(
+        err.contains("missing file(s): config.json") && err.contains("extra file(s): config2.json"),
+        "{err}"
+    );
     let model = fresh();
     write(&model.join("extra.txt"), "x");
     assert!(stderr_of(&verify(&model)).contains("extra file(s): extra.txt"));
@@ -591,7 +730,14 @@ fn wrong_key_and_untrusted_signer_fail() {
     let (private, _) = p256_keys(tmp.path(), "signing", 41);
     let (_, other) = p256_keys(tmp.path(), "other", 42);
     let sig = tmp.path().join("model.sig");
-    aigis().args(["sign", "--key-file"]).arg(&private).arg(&model).arg("-o").arg(&sig).assert().success();
+    aigis()
+        .args(["sign", "--key-file"])
+        .arg(&private)
+        .arg(&model)
+        .arg("-o")
+        .arg(&sig)
+        .assert()
+        .success();
     aigis()
         .args(["verify", "--signature"])
         .arg(&sig)
@@ -628,14 +774,34 @@ fn bad_envelopes_get_clear_errors_and_right_exit_codes() {
     let check = |name: &str, bytes: &[u8], code: i32, needle: &str| {
         let path = tmp.path().join(name);
         fs::write(&path, bytes).unwrap();
-        let out = aigis().args(["verify", "--envelope"]).arg(&path).arg("--public-key").arg(&public).output().unwrap();
+        let out = aigis()
+            .args(["verify", "--envelope"])
+            .arg(&path)
+            .arg("--public-key")
+            .arg(&public)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(code), "{name}: {}", stderr_of(&out));
-        assert!(stderr_of(&out).contains(needle), "{name}: {}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains(needle),
+            "{name}: {}",
+            stderr_of(&out)
+        );
         assert!(!stderr_of(&out).contains("panicked"), "{name}");
     };
     check("good.json", &json, 0, "");
-    check("truncated.json", &json[..json.len() / 2], 2, "truncated.json:1:");
-    check("garbage.json", b"\x00\xffnot json", 2, "malformed DSSE envelope");
+    check(
+        "truncated.json",
+        &json[..json.len() / 2],
+        2,
+        "truncated.json:1:",
+    );
+    check(
+        "garbage.json",
+        b"\x00\xffnot json",
+        2,
+        "malformed DSSE envelope",
+    );
     check("empty.json", b"", 2, "malformed DSSE envelope");
     // Signed, but not an in-toto payload.
     let other = Envelope::sign("application/json", b"{}".to_vec(), &signer).unwrap();
@@ -662,7 +828,10 @@ fn bad_keys_and_arguments_are_usage_errors() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("ECDSA P-256"));
-    write(&tmp.path().join("junk.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    write(
+        &tmp.path().join("junk.pem"),
+        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+    );
     aigis()
         .args(["sign", "--key-file"])
         .arg(tmp.path().join("junk.pem"))
@@ -670,7 +839,12 @@ fn bad_keys_and_arguments_are_usage_errors() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("junk.pem"));
-    aigis().args(["sign"]).arg(&model).assert().code(2).stderr(predicates::str::contains("--key-file"));
+    aigis()
+        .args(["sign"])
+        .arg(&model)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--key-file"));
     aigis().args(["verify"]).arg(&model).assert().code(2);
     let sig = tmp.path().join("bad.sig");
     write(&sig, "{\"mediaType\": 3}");
@@ -682,7 +856,10 @@ fn bad_keys_and_arguments_are_usage_errors() {
         .arg(&model)
         .assert()
         .code(2);
-    write(&tmp.path().join("trust.toml"), "[provenance]\nsurprise = true\n");
+    write(
+        &tmp.path().join("trust.toml"),
+        "[provenance]\nsurprise = true\n",
+    );
     aigis()
         .args(["verify", "--chain"])
         .arg(&model)
