@@ -220,28 +220,21 @@ impl Index {
 
     /// Attestations with a subject of `digest` whose predicate matches `want`.
     fn producing(&self, digest: &Sha256Digest, want: fn(&Predicate) -> bool) -> Vec<usize> {
-        self.by_digest
-            .get(digest)
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .filter(|i| want(&self.items[*i].predicate))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.matching(self.by_digest.get(digest), want)
     }
 
     /// Attestations with a subject named `name` (any digest) matching `want`.
     fn named(&self, name: &str, want: fn(&Predicate) -> bool) -> Vec<usize> {
-        self.by_name
-            .get(name)
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .filter(|i| want(&self.items[*i].predicate))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.matching(self.by_name.get(name), want)
+    }
+
+    fn matching(&self, found: Option<&Vec<usize>>, want: fn(&Predicate) -> bool) -> Vec<usize> {
+        found
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|i| want(&self.items[*i].predicate))
+            .collect()
     }
 }
 

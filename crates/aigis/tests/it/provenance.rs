@@ -131,6 +131,41 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `aigis verify --signature SIG --public-key KEY MODEL`.
+fn aigis_verify_sig(sig: &Path, key: &Path, model: &Path) -> assert_cmd::Command {
+    let mut cmd = aigis();
+    cmd.args(["verify", "--signature"])
+        .arg(sig)
+        .arg("--public-key")
+        .arg(key)
+        .arg(model);
+    cmd
+}
+
+/// `model_signing verify key --public_key KEY --signature SIG MODEL`.
+fn model_signing_verify(sig: &Path, key: &Path, model: &Path) -> std::process::Output {
+    model_signing()
+        .args(["verify", "key", "--public_key"])
+        .arg(key)
+        .arg("--signature")
+        .arg(sig)
+        .arg(model)
+        .output()
+        .unwrap()
+}
+
+/// `aigis sign --key-file KEY MODEL -o SIG`.
+fn aigis_sign(key: &Path, model: &Path, sig: &Path) {
+    aigis()
+        .args(["sign", "--key-file"])
+        .arg(key)
+        .arg(model)
+        .arg("-o")
+        .arg(sig)
+        .assert()
+        .success();
+}
+
 fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -144,22 +179,8 @@ fn model_signed_by_aigis_verifies_with_model_signing() {
     let (private, public) = p256_keys(tmp.path(), "signing", 11);
     // Signature beside the model, then inside it (must be ignored).
     for sig in [tmp.path().join("model.sig"), model.join("model.sig")] {
-        aigis()
-            .args(["sign", "--key-file"])
-            .arg(&private)
-            .arg(&model)
-            .arg("-o")
-            .arg(&sig)
-            .assert()
-            .success();
-        let out = model_signing()
-            .args(["verify", "key", "--public_key"])
-            .arg(&public)
-            .arg("--signature")
-            .arg(&sig)
-            .arg(&model)
-            .output()
-            .unwrap();
+        aigis_sign(&private, &model, &sig);
+        let out = model_signing_verify(&sig, &public, &model);
         assert!(
             out.status.success(),
             "model_signing refused {}: {}",
@@ -171,14 +192,7 @@ fn model_signed_by_aigis_verifies_with_model_signing() {
             "verify_dsse refused {}",
             sig.display()
         );
-        aigis()
-            .args(["verify", "--signature"])
-            .arg(&sig)
-            .arg("--public-key")
-            .arg(&public)
-            .arg(&model)
-            .assert()
-            .success();
+        aigis_verify_sig(&sig, &public, &model).assert().success();
     }
 }
 
@@ -195,14 +209,7 @@ fn single_file_model_interoperates() {
         .assert()
         .success();
     let sig = tmp.path().join("weights.safetensors.sig");
-    let out = model_signing()
-        .args(["verify", "key", "--public_key"])
-        .arg(&public)
-        .arg("--signature")
-        .arg(&sig)
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = model_signing_verify(&sig, &public, &file);
     assert!(out.status.success(), "{}", stderr_of(&out));
 }
 
@@ -225,22 +232,10 @@ fn model_signing_signature_verifies_with_aigis() {
         "model_signing sign: {}",
         stderr_of(&out)
     );
-    aigis()
-        .args(["verify", "--signature"])
-        .arg(&sig)
-        .arg("--public-key")
-        .arg(&public)
-        .arg(&model)
-        .assert()
-        .success();
+    aigis_verify_sig(&sig, &public, &model).assert().success();
     // And fails after a change.
     write(&model.join("tokenizer/vocab.txt"), "a\nB\n");
-    aigis()
-        .args(["verify", "--signature"])
-        .arg(&sig)
-        .arg("--public-key")
-        .arg(&public)
-        .arg(&model)
+    aigis_verify_sig(&sig, &public, &model)
         .assert()
         .code(1)
         .stderr(predicates::str::contains("tokenizer/vocab.txt"));
@@ -657,24 +652,8 @@ fn fault_every_kind_of_model_change_is_named() {
     let pristine = make_model(tmp.path());
     let (private, public) = p256_keys(tmp.path(), "signing", 31);
     let sig = tmp.path().join("model.sig");
-    aigis()
-        .args(["sign", "--key-file"])
-        .arg(&private)
-        .arg(&pristine)
-        .arg("-o")
-        .arg(&sig)
-        .assert()
-        .success();
-    let verify = |model: &Path| {
-        aigis()
-            .args(["verify", "--signature"])
-            .arg(&sig)
-            .arg("--public-key")
-            .arg(&public)
-            .arg(model)
-            .output()
-            .unwrap()
-    };
+    aigis_sign(&private, &pristine, &sig);
+    let verify = |model: &Path| aigis_verify_sig(&sig, &public, model).output().unwrap();
     let files = [
         "config.json",
         "weights.bin",
@@ -730,20 +709,8 @@ fn wrong_key_and_untrusted_signer_fail() {
     let (private, _) = p256_keys(tmp.path(), "signing", 41);
     let (_, other) = p256_keys(tmp.path(), "other", 42);
     let sig = tmp.path().join("model.sig");
-    aigis()
-        .args(["sign", "--key-file"])
-        .arg(&private)
-        .arg(&model)
-        .arg("-o")
-        .arg(&sig)
-        .assert()
-        .success();
-    aigis()
-        .args(["verify", "--signature"])
-        .arg(&sig)
-        .arg("--public-key")
-        .arg(&other)
-        .arg(&model)
+    aigis_sign(&private, &model, &sig);
+    aigis_verify_sig(&sig, &other, &model)
         .assert()
         .code(1)
         .stderr(predicates::str::contains("key mismatch"));
@@ -848,14 +815,7 @@ fn bad_keys_and_arguments_are_usage_errors() {
     aigis().args(["verify"]).arg(&model).assert().code(2);
     let sig = tmp.path().join("bad.sig");
     write(&sig, "{\"mediaType\": 3}");
-    aigis()
-        .args(["verify", "--signature"])
-        .arg(&sig)
-        .arg("--public-key")
-        .arg(&ed)
-        .arg(&model)
-        .assert()
-        .code(2);
+    aigis_verify_sig(&sig, &ed, &model).assert().code(2);
     write(
         &tmp.path().join("trust.toml"),
         "[provenance]\nsurprise = true\n",
