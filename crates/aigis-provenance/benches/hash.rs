@@ -135,7 +135,11 @@ fn sha256sum_cpu(file: &Path) -> Option<f64> {
         .ok()?;
     let text = String::from_utf8(out.stderr).ok()?;
     let last = text.lines().last()?;
-    Some(last.split_whitespace().filter_map(|v| v.parse::<f64>().ok()).sum())
+    Some(
+        last.split_whitespace()
+            .filter_map(|v| v.parse::<f64>().ok())
+            .sum(),
+    )
 }
 
 /// Prints coreutils sha256sum vs aigis on the 1 GiB file: wall time (the
