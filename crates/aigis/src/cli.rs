@@ -51,6 +51,213 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Sign a model directory or file (an OpenSSF model-signing bundle).
+    Sign(SignArgs),
+    /// Write signed in-toto attestations for pipeline steps; manage the store.
+    #[command(subcommand)]
+    Attest(AttestCommand),
+    /// Verify a model signature, one DSSE envelope, or a model's whole chain.
+    Verify(VerifyArgs),
+}
+
+// ---- provenance: sign, attest, verify -------------------------------------
+
+/// Output format of the provenance commands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ProvenanceFormat {
+    /// Sentences and trees for people.
+    #[default]
+    Human,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// Which private key signs.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct SigningKeyArgs {
+    /// Keyring key to sign with (default: `signing` for models, `attest` for
+    /// attestations).
+    #[arg(long, value_name = "NAME", conflicts_with = "key_file")]
+    pub(crate) key: Option<String>,
+    /// Sign with this PEM private key file instead of a keyring key
+    /// (PKCS#8 Ed25519 / P-256, or SEC1 P-256).
+    #[arg(long, value_name = "PEM")]
+    pub(crate) key_file: Option<PathBuf>,
+}
+
+/// How a model directory is walked (model-signing's options).
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct WalkArgs {
+    /// Leave this path (relative to the model root) out; repeatable.
+    #[arg(long = "ignore", value_name = "PATH")]
+    pub(crate) ignore: Vec<PathBuf>,
+    /// Include .git, .gitattributes, .github and .gitignore.
+    #[arg(long)]
+    pub(crate) no_ignore_git_paths: bool,
+    /// Hash symbolic links to files instead of refusing them.
+    #[arg(long)]
+    pub(crate) allow_symlinks: bool,
+}
+
+/// `aigis sign`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SignArgs {
+    /// The model directory or file.
+    pub(crate) path: PathBuf,
+    #[command(flatten)]
+    pub(crate) key: SigningKeyArgs,
+    /// Where to write the signature (default: PATH.sig beside the model).
+    #[arg(short, long, value_name = "SIG")]
+    pub(crate) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) walk: WalkArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ProvenanceFormat,
+}
+
+/// Where attestations are kept.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct StoreArgs {
+    /// Attestation store directory (content-addressed DSSE envelopes).
+    #[arg(long, value_name = "DIR", env = "AIGIS_ATTESTATION_STORE")]
+    pub(crate) store: Option<PathBuf>,
+}
+
+/// Options every `aigis attest <step>` takes.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct AttestCommon {
+    #[command(flatten)]
+    pub(crate) key: SigningKeyArgs,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Also write the envelope to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) envelope_out: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ProvenanceFormat,
+}
+
+/// `aigis attest ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AttestCommand {
+    /// A transform step (scan, mask, ...): inputs in, outputs (the subjects) out.
+    Transform {
+        /// Raw input file or directory; repeatable.
+        #[arg(long = "input", value_name = "RAW", required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output file or directory; repeatable.
+        #[arg(long = "output", value_name = "OUT", required = true)]
+        outputs: Vec<PathBuf>,
+        /// The step's name.
+        #[arg(long, value_name = "NAME")]
+        step: String,
+        /// The report the step wrote.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// The rules or configuration the step applied.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// A parameter of the run, `key=value`; repeatable.
+        #[arg(long = "param", value_name = "K=V")]
+        params: Vec<String>,
+        #[command(flatten)]
+        common: AttestCommon,
+    },
+    /// Training: datasets in, the model (the subject) out.
+    Train {
+        /// Training dataset file or directory; repeatable.
+        #[arg(long = "dataset", value_name = "D", required = true)]
+        datasets: Vec<PathBuf>,
+        /// The trained model file or directory.
+        #[arg(long, value_name = "M")]
+        model: PathBuf,
+        /// Commit of the training code.
+        #[arg(long, value_name = "SHA")]
+        code_commit: Option<String>,
+        /// A hyperparameter, `key=value`; repeatable.
+        #[arg(long = "param", value_name = "K=V")]
+        params: Vec<String>,
+        #[command(flatten)]
+        common: AttestCommon,
+    },
+    /// Evaluation of a model against a metrics file.
+    Eval {
+        /// The evaluated model file or directory.
+        #[arg(long, value_name = "M")]
+        model: PathBuf,
+        /// The metrics file (JSON is embedded in the attestation).
+        #[arg(long, value_name = "FILE")]
+        metrics: PathBuf,
+        #[command(flatten)]
+        common: AttestCommon,
+    },
+    /// Copy the store out as a directory (same layout) or a JSONL bundle.
+    Export {
+        /// Target directory, or a `.jsonl` file (`-` for stdout) with --jsonl.
+        target: PathBuf,
+        /// Write one envelope per line instead of a directory.
+        #[arg(long)]
+        jsonl: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Add envelopes from a directory or a JSONL bundle to the store.
+    Import {
+        /// Directory of envelopes (or an exported store), or a `.jsonl` file.
+        source: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// List the store's attestations.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: ProvenanceFormat,
+    },
+}
+
+/// `aigis verify`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["signature", "chain", "envelope"])))]
+pub(crate) struct VerifyArgs {
+    /// The model directory or file (with --chain, also `sha256:HEX`).
+    pub(crate) path: Option<PathBuf>,
+    /// Verify this model signature (a model-signing bundle).
+    #[arg(long, value_name = "SIG")]
+    pub(crate) signature: Option<PathBuf>,
+    /// Verify the model's attestation chain back to its raw inputs.
+    #[arg(long)]
+    pub(crate) chain: bool,
+    /// Verify one DSSE envelope (an attestation) with --public-key.
+    #[arg(long, value_name = "FILE", conflicts_with = "path")]
+    pub(crate) envelope: Option<PathBuf>,
+    /// PEM public key to verify with.
+    #[arg(long, value_name = "PEM", conflicts_with = "key")]
+    pub(crate) public_key: Option<PathBuf>,
+    /// Keyring key whose public key verifies.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) key: Option<String>,
+    /// TOML file with a [provenance] section: trusted keys and what each may sign.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) trust: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Accept recorded digests for artifacts absent from disk (--chain).
+    #[arg(long)]
+    pub(crate) offline: bool,
+    /// Directory that artifact names in attestations are relative to
+    /// (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) base: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) walk: WalkArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ProvenanceFormat,
 }
 
 /// Human-readable or machine-readable output.

@@ -2,9 +2,13 @@
 //! library crates, and reports an [`Outcome`]; errors bubble up as
 //! `anyhow::Error` with context and become exit code 2 in `main`.
 
+mod attest;
 mod init;
 mod keys;
 mod ledger;
+mod provenance;
+mod sign;
+mod verify;
 
 use crate::cli::{Cli, Command};
 use crate::settings::Settings;
@@ -32,5 +36,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Init(args) => init::run(&args, &Settings::load_for_init(quiet)?),
         Command::Keys { command } => keys::run(command, &Settings::load(quiet)?),
         Command::Ledger { command } => ledger::run(command, quiet),
+        Command::Sign(args) => sign::run(&cli.global, args),
+        Command::Attest(args) => attest::run(&cli.global, args),
+        Command::Verify(args) => verify::run(&cli.global, args),
     }
 }

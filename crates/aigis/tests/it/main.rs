@@ -4,6 +4,7 @@
 mod keys;
 mod ledger;
 mod ledger_faults;
+mod provenance;
 mod util;
 mod version;
 mod wsutil;
