@@ -142,17 +142,18 @@ pub enum RulesError {
         /// Why it cannot be built.
         source: RedactError,
     },
-    /// A gate rule (`fail_on`) names something that is neither a column
-    /// class nor a known entity.
-    #[error(
-        "{}: gate rule `{rule}`: expected `any`, a column class (direct_identifier, quasi_identifier, sensitive) or an entity name",
-        display_path(path)
-    )]
-    GateRule {
+    /// The `[mask.gate]` table is unusable: an entity rule naming an
+    /// unknown entity, or `min_score` outside 0 to 1.
+    #[error("{}:{line}:{column}: gate: {message}", display_path(path))]
+    Gate {
         /// File the rules came from.
         path: Option<PathBuf>,
-        /// The rule as written.
-        rule: String,
+        /// 1-based line of the `gate` table (0 when built in).
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
     },
 }
 

@@ -170,9 +170,12 @@ impl GateConfig {
             .collect()
     }
 
-    /// Checks that entity rules name known entities (built-in or `known`);
-    /// returns the first bad rule as written.
+    /// Checks `min_score` and, given the known entities (beyond the
+    /// built-in ones), that entity rules name one; says what is wrong.
     pub(crate) fn check(&self, known: Option<&[Entity]>) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&self.min_score) {
+            return Err("min_score must be between 0 and 1".into());
+        }
         let Some(known) = known else {
             return Ok(());
         };
@@ -180,7 +183,7 @@ impl GateConfig {
             if let GateRule::Entity(e) = rule
                 && !Entity::BUILTIN.iter().chain(known).any(|k| k == e)
             {
-                return Err(e.to_string());
+                return Err(format!("fail_on names unknown entity `{e}`"));
             }
         }
         Ok(())
@@ -285,7 +288,15 @@ mod tests {
             min_score: 0.0,
         };
         assert!(g.check(None).is_ok());
-        assert_eq!(g.check(Some(&[])), Err("EMPLOYEE_ID".to_string()));
+        assert_eq!(
+            g.check(Some(&[])),
+            Err("fail_on names unknown entity `EMPLOYEE_ID`".to_string())
+        );
+        let nan = GateConfig {
+            min_score: f32::NAN,
+            ..GateConfig::default()
+        };
+        assert!(nan.check(None).is_err());
         assert!(g.check(Some(&[Entity::new("EMPLOYEE_ID")])).is_ok());
     }
 }

@@ -247,11 +247,15 @@ impl RuleSet {
             .rev()
             .find(|l| l.config.gate.is_some())
             .and_then(|l| l.source);
-        gate.check(known_entities)
-            .map_err(|rule| RulesError::GateRule {
+        gate.check(known_entities).map_err(|message| {
+            let (line, column) = gate_src.map_or((0, 0), |s| s.locate(&["gate"]));
+            RulesError::Gate {
                 path: gate_src.and_then(|s| s.path().map(Into::into)),
-                rule,
-            })?;
+                line,
+                column,
+                message,
+            }
+        })?;
 
         let mut keys_used = BTreeSet::new();
         for op in entities
@@ -547,6 +551,35 @@ mod tests {
         let err = RuleSet::build(&missing, &keys()).unwrap_err();
         assert!(
             err.to_string().contains("no hmac key named `gone`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn gate_errors_have_a_line() {
+        let (cfg, src) = parse("inherit = true\n[gate]\nfail_on = [\"EMPLOYEE_ID\"]\n");
+        let layer = Layer {
+            config: &cfg,
+            source: Some(&src),
+        };
+        let err = RuleSet::resolve(&[layer], &keys(), Some(&[])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "rules.toml:2:2: gate: fail_on names unknown entity `EMPLOYEE_ID`"
+        );
+        let (cfg, src) = parse("[gate]\nmin_score = 2.0\n");
+        let err = RuleSet::resolve(
+            &[Layer {
+                config: &cfg,
+                source: Some(&src),
+            }],
+            &keys(),
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("min_score must be between 0 and 1"),
             "{err}"
         );
     }
