@@ -7,17 +7,19 @@
 //! in [`Zeroizing`] buffers, are wiped on drop, and no type here prints them:
 //! `Debug` shows the key name and version only.
 //!
-//! Derivations (documented in docs/mask.md, "Key use"):
-//! - [`HmacKey`]: 32 bytes, used as the HMAC-SHA256 key as given.
+//! Derivations (documented in docs/mask.md, "Keys"):
+//! - [`HmacKey`]: a 256-bit HMAC-SHA256 key, held as its keyed HMAC state
+//!   (so a keyring that never exposes key bytes can hand over its
+//!   `mac_state()`).
 //! - [`SivKey`]: 64 bytes are used as given (AES-256-SIV: first half CMAC
-//!   key, second half CTR key); 32 bytes are expanded to 64 with
+//!   key, second half CTR key); from a 256-bit root key k the 64 bytes are
 //!   HMAC-SHA256(k, "aigis/aes-siv/mac") || HMAC-SHA256(k, "aigis/aes-siv/ctr").
-//! - [`FpeKey`]: 32 bytes; the AES-256 key of FF1 is
-//!   HMAC-SHA256(k, "aigis/ff1/aes256").
+//! - [`FpeKey`]: the AES-256 key of FF1 is HMAC-SHA256(k, "aigis/ff1/aes256").
 //!
-//! The derivations separate uses, so one 256-bit keyring key may back both
-//! `encrypt` and `tokenize` without the same AES key ever serving two
-//! algorithms.
+//! Both derivations need only HMAC under k, so one `hmac` key of the
+//! keyring backs `encrypt` and `tokenize` ([`SivKey::derive`],
+//! [`FpeKey::derive`]), and the labels keep the two algorithms from ever
+//! sharing an AES key.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -29,19 +31,17 @@ use crate::RedactError;
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
-/// HMAC-SHA256 over the concatenation of `parts`.
-pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Zeroizing<[u8; 32]> {
-    let mut mac = keyed_hmac(key);
-    for p in parts {
-        mac.update(p);
-    }
+/// HMAC-SHA256 of `label` under a keyed state.
+fn derive(state: &HmacSha256, label: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut mac = state.clone();
+    mac.update(label);
     let mut out = Zeroizing::new([0u8; 32]);
     out.copy_from_slice(&mac.finalize().into_bytes());
     out
 }
 
 /// An HMAC-SHA256 instance keyed with `key` (any length is valid for HMAC).
-pub(crate) fn keyed_hmac(key: &[u8]) -> HmacSha256 {
+fn keyed_hmac(key: &[u8]) -> HmacSha256 {
     // HMAC accepts keys of any length: new_from_slice cannot fail. Fall back
     // to hashing nothing rather than panicking if that ever changed.
     HmacSha256::new_from_slice(key).unwrap_or_else(|_| HmacSha256::new(&Default::default()))
@@ -103,9 +103,21 @@ macro_rules! key_type {
     };
 }
 
-key_type! {
-    /// A 256-bit HMAC-SHA256 key (for `hash` and `date_shift`).
-    HmacKey, 32
+/// A 256-bit HMAC-SHA256 key (for `hash` and `date_shift`, and the root of
+/// the `encrypt` and `tokenize` keys), held as its keyed HMAC state.
+#[derive(Clone)]
+pub struct HmacKey {
+    key: KeyRef,
+    state: HmacSha256,
+}
+
+impl fmt::Debug for HmacKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HmacKey")
+            .field("name", &self.key.name)
+            .field("version", &self.key.version)
+            .finish_non_exhaustive()
+    }
 }
 
 key_type! {
@@ -129,7 +141,6 @@ fn key_ref(name: &str, version: u32) -> KeyRef {
 impl HmacKey {
     /// A key from 32 bytes of material.
     pub fn new(name: &str, version: u32, material: &[u8]) -> Result<HmacKey, RedactError> {
-        let mut bytes = Zeroizing::new([0u8; 32]);
         if material.len() != 32 {
             return Err(RedactError::KeyLength {
                 kind: "hmac",
@@ -137,45 +148,90 @@ impl HmacKey {
                 got: material.len(),
             });
         }
-        bytes.copy_from_slice(material);
         Ok(HmacKey {
             key: key_ref(name, version),
-            bytes,
+            state: keyed_hmac(material),
         })
+    }
+
+    /// A key from an HMAC-SHA256 state already keyed with a 256-bit key
+    /// (what a keyring that never exposes key bytes hands out, such as
+    /// aigis-keys' `HmacKey::mac_state()`).
+    pub fn from_keyed_state(name: &str, version: u32, state: hmac::Hmac<sha2::Sha256>) -> HmacKey {
+        HmacKey {
+            key: key_ref(name, version),
+            state,
+        }
+    }
+
+    /// Name and version of this key.
+    pub fn key_ref(&self) -> &KeyRef {
+        &self.key
+    }
+
+    /// Key name.
+    pub fn name(&self) -> &str {
+        &self.key.name
+    }
+
+    /// Key version.
+    pub fn version(&self) -> u32 {
+        self.key.version
+    }
+
+    /// A fresh keyed HMAC state.
+    pub(crate) fn state(&self) -> HmacSha256 {
+        self.state.clone()
     }
 }
 
 impl SivKey {
-    /// A key from 64 bytes (AES-256-SIV as given) or 32 bytes (expanded to
-    /// 64 with HMAC-SHA256, see the module documentation).
+    /// Label of the CMAC half of a derived AES-256-SIV key.
+    pub const MAC_LABEL: &'static [u8] = b"aigis/aes-siv/mac";
+    /// Label of the CTR half of a derived AES-256-SIV key.
+    pub const CTR_LABEL: &'static [u8] = b"aigis/aes-siv/ctr";
+
+    /// A key from 64 bytes (AES-256-SIV as given) or 32 bytes (a 256-bit
+    /// root key, derived as [`SivKey::derive`] does).
     pub fn new(name: &str, version: u32, material: &[u8]) -> Result<SivKey, RedactError> {
-        let mut bytes = Zeroizing::new([0u8; 64]);
         match material.len() {
-            64 => bytes.copy_from_slice(material),
-            32 => {
-                let mac = hmac_sha256(material, &[b"aigis/aes-siv/mac"]);
-                let ctr = hmac_sha256(material, &[b"aigis/aes-siv/ctr"]);
-                bytes[..32].copy_from_slice(&mac[..]);
-                bytes[32..].copy_from_slice(&ctr[..]);
+            64 => {
+                let mut bytes = Zeroizing::new([0u8; 64]);
+                bytes.copy_from_slice(material);
+                Ok(SivKey {
+                    key: key_ref(name, version),
+                    bytes,
+                })
             }
-            got => {
-                return Err(RedactError::KeyLength {
-                    kind: "aes-siv",
-                    expected: "32 or 64",
-                    got,
-                });
-            }
+            32 => Ok(SivKey::derive(&HmacKey::new(name, version, material)?)),
+            got => Err(RedactError::KeyLength {
+                kind: "aes-siv",
+                expected: "32 or 64",
+                got,
+            }),
         }
-        Ok(SivKey {
-            key: key_ref(name, version),
+    }
+
+    /// The AES-256-SIV key derived from a root key k:
+    /// HMAC(k, [`SivKey::MAC_LABEL`]) || HMAC(k, [`SivKey::CTR_LABEL`]),
+    /// named like the root key.
+    pub fn derive(root: &HmacKey) -> SivKey {
+        let mut bytes = Zeroizing::new([0u8; 64]);
+        bytes[..32].copy_from_slice(&derive(&root.state, SivKey::MAC_LABEL)[..]);
+        bytes[32..].copy_from_slice(&derive(&root.state, SivKey::CTR_LABEL)[..]);
+        SivKey {
+            key: root.key.clone(),
             bytes,
-        })
+        }
     }
 }
 
 impl FpeKey {
-    /// A key from 32 bytes of material (the FF1 AES-256 key is derived from
-    /// it, see the module documentation).
+    /// Label of the derived FF1 AES-256 key.
+    pub const LABEL: &'static [u8] = b"aigis/ff1/aes256";
+
+    /// A key from 32 bytes of root material (derived as [`FpeKey::derive`]
+    /// does).
     pub fn new(name: &str, version: u32, material: &[u8]) -> Result<FpeKey, RedactError> {
         if material.len() != 32 {
             return Err(RedactError::KeyLength {
@@ -184,11 +240,16 @@ impl FpeKey {
                 got: material.len(),
             });
         }
-        let bytes = hmac_sha256(material, &[b"aigis/ff1/aes256"]);
-        Ok(FpeKey {
-            key: key_ref(name, version),
-            bytes,
-        })
+        Ok(FpeKey::derive(&HmacKey::new(name, version, material)?))
+    }
+
+    /// The FF1 AES-256 key derived from a root key k: HMAC(k,
+    /// [`FpeKey::LABEL`]), named like the root key.
+    pub fn derive(root: &HmacKey) -> FpeKey {
+        FpeKey {
+            key: root.key.clone(),
+            bytes: derive(&root.state, FpeKey::LABEL),
+        }
     }
 }
 
@@ -196,15 +257,24 @@ impl FpeKey {
 /// current version, used to transform; an exact version is used to reverse
 /// tokens made under an older one).
 ///
-/// The keyring implements this at the pipeline's edge; [`KeySet`] is an
-/// in-memory implementation for tests, tools and embedding.
+/// Only [`KeySource::hmac_key`] is required: by default the `encrypt` and
+/// `tokenize` keys are derived from the HMAC key of the same name
+/// ([`SivKey::derive`], [`FpeKey::derive`]). The keyring implements this at
+/// the pipeline's edge; [`KeySet`] is an in-memory implementation for tests,
+/// tools and embedding.
 pub trait KeySource: Send + Sync {
     /// The HMAC key `name` at `version` (current if `None`).
     fn hmac_key(&self, name: &str, version: Option<u32>) -> Result<HmacKey, RedactError>;
+
     /// The AES-SIV key `name` at `version` (current if `None`).
-    fn siv_key(&self, name: &str, version: Option<u32>) -> Result<SivKey, RedactError>;
+    fn siv_key(&self, name: &str, version: Option<u32>) -> Result<SivKey, RedactError> {
+        self.hmac_key(name, version).map(|k| SivKey::derive(&k))
+    }
+
     /// The FF1 key `name` at `version` (current if `None`).
-    fn fpe_key(&self, name: &str, version: Option<u32>) -> Result<FpeKey, RedactError>;
+    fn fpe_key(&self, name: &str, version: Option<u32>) -> Result<FpeKey, RedactError> {
+        self.hmac_key(name, version).map(|k| FpeKey::derive(&k))
+    }
 }
 
 /// An in-memory [`KeySource`]: named keys with versions, the highest version
@@ -321,6 +391,11 @@ mod tests {
         assert_ne!(&siv.bytes()[..32], &siv.bytes()[32..]);
         assert_ne!(&siv.bytes()[..32], &fpe.bytes()[..]);
         assert_ne!(&fpe.bytes()[..], &m);
+        // from a keyed state (what a keyring hands out) the same keys result
+        let state = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&m).unwrap();
+        let root = HmacKey::from_keyed_state("k", 1, state);
+        assert_eq!(SivKey::derive(&root).bytes(), siv.bytes());
+        assert_eq!(FpeKey::derive(&root).bytes(), fpe.bytes());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::RedactError;
 use crate::date::{self, ParseOptions, Precision};
-use crate::keys::{HmacKey, KeyRef, keyed_hmac};
+use crate::keys::{HmacKey, KeyRef};
 use crate::operator::{BuildContext, FallbackConfig, Operator};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
@@ -77,7 +77,7 @@ impl DateShiftConfig {
                 reason: "must be 1 to 3650".into(),
             });
         }
-        let mut mac = keyed_hmac(key.bytes());
+        let mut mac = key.state();
         mac.update(LABEL);
         Ok(DateShift {
             mac,

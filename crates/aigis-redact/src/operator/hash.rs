@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::RedactError;
-use crate::keys::{HmacKey, KeyRef, keyed_hmac};
+use crate::keys::{HmacKey, KeyRef};
 use crate::operator::BuildContext;
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
@@ -164,7 +164,7 @@ impl HashConfig {
                 reason: "must be between 16 and 52 characters (80 to 260 bits)".into(),
             });
         }
-        let mut mac = keyed_hmac(key.bytes());
+        let mut mac = key.state();
         mac.update(LABEL);
         Ok(Hash {
             mac,
