@@ -41,6 +41,7 @@ mod apply;
 mod checks;
 mod date;
 mod error;
+mod ff1;
 mod gate;
 mod keys;
 mod operator;

@@ -37,15 +37,14 @@
 //! the run records which key version tokenized, and detokenizing needs
 //! that version.
 
-use aes::Aes256;
 use aigis_detect::Entity;
-use fpe::ff1::{FF1, FlexibleNumeralString};
 use num_bigint::BigUint;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::RedactError;
 use crate::checks;
+use crate::ff1::{Direction, Ff1};
 use crate::keys::{FpeKey, KeyRef};
 use crate::operator::{BuildContext, FallbackConfig, Operator};
 
@@ -116,9 +115,7 @@ impl Default for TokenizeConfig {
 
 /// Built `tokenize`.
 pub struct Tokenize {
-    radix10: FF1<Aes256>,
-    radix26: FF1<Aes256>,
-    radix2: FF1<Aes256>,
+    ff1: Ff1,
     key: KeyRef,
     format: TokenizeFormat,
     keep_valid: bool,
@@ -146,17 +143,8 @@ impl TokenizeConfig {
                 reason: "must be at most 64".into(),
             });
         }
-        let ff1 = |radix| {
-            FF1::<Aes256>::new(key.bytes(), radix).map_err(|_| RedactError::InvalidOption {
-                operator: "tokenize",
-                option: "radix",
-                reason: "unsupported".into(),
-            })
-        };
         Ok(Tokenize {
-            radix10: ff1(10)?,
-            radix26: ff1(26)?,
-            radix2: ff1(2)?,
+            ff1: Ff1::new(key.bytes()),
             key: key.key_ref().clone(),
             format: self.format,
             keep_valid: self.keep_valid,
@@ -194,12 +182,6 @@ impl Numeral {
             b'0' + self.value
         }
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    Encrypt,
-    Decrypt,
 }
 
 /// The numerals of a value, wiped on drop.
@@ -485,27 +467,17 @@ impl Tokenize {
         }
         let all_letters = nums.iter().all(|n| n.letter);
         if all_letters || nums.iter().all(|n| !n.letter) {
-            let ff1 = if all_letters {
-                &self.radix26
-            } else {
-                &self.radix10
-            };
-            let ns = FlexibleNumeralString::from(
-                nums.iter()
-                    .map(|n| u16::from(n.value))
-                    .collect::<Vec<u16>>(),
-            );
-            let res = match dir {
-                Direction::Encrypt => ff1.encrypt(tweak, &ns),
-                Direction::Decrypt => ff1.decrypt(tweak, &ns),
-            }
-            .map_err(|_| RedactError::DomainTooSmall {
-                numerals: nums.len(),
+            let radix = if all_letters { 26 } else { 10 };
+            let mut vals: Vec<u16> = nums.iter().map(|n| u16::from(n.value)).collect();
+            self.ff1.crypt(radix, tweak, &mut vals, dir).map_err(|_| {
+                RedactError::DomainTooSmall {
+                    numerals: nums.len(),
+                }
             })?;
-            let out: Vec<u16> = res.into();
-            for (n, v) in nums.iter_mut().zip(out) {
-                n.value = v as u8;
+            for (n, v) in nums.iter_mut().zip(&vals) {
+                n.value = *v as u8;
             }
+            vals.fill(0);
             return Ok(());
         }
         self.ff1_mixed(nums, tweak, dir)
@@ -520,28 +492,48 @@ impl Tokenize {
         tweak: &[u8],
         dir: Direction,
     ) -> Result<(), RedactError> {
+        let small = nums.iter().try_fold((1u128, 0u128), |(size, n), x| {
+            let r = u128::from(x.radix());
+            Some((size.checked_mul(r)?, n * r + u128::from(x.value)))
+        });
+        if let Some((size, mut n)) = small.filter(|(size, _)| *size < 1 << 127) {
+            let bits = (128 - (size - 1).leading_zeros()) as usize;
+            let v = bits - bits / 2;
+            let mask = (1u128 << v) - 1;
+            for _ in 0..MAX_WALK {
+                let (a, b) = self.ff1.crypt_int(2, bits, tweak, n >> v, n & mask, dir);
+                n = (a << v) | b;
+                if n < size {
+                    for x in nums.iter_mut().rev() {
+                        let r = u128::from(x.radix());
+                        x.value = (n % r) as u8;
+                        n /= r;
+                    }
+                    return Ok(());
+                }
+            }
+            return Err(RedactError::Shape {
+                expected: "value within the cycle-walking bound",
+            });
+        }
+        // Longer than 127 bits: big integers and the general FF1 path.
         let mut size = BigUint::from(1u32);
         let mut n = BigUint::from(0u32);
         for x in nums.iter() {
             size *= x.radix();
             n = n * x.radix() + u32::from(x.value);
         }
-        let max = &size - 1u32;
-        let bits = usize::try_from(max.bits()).unwrap_or(usize::MAX).max(20);
+        let bits = usize::try_from((&size - 1u32).bits()).unwrap_or(usize::MAX);
         for _ in 0..MAX_WALK {
-            let mut digits = n.to_radix_be(2);
+            let digits = n.to_radix_be(2);
             let mut padded = vec![0u16; bits.saturating_sub(digits.len())];
             padded.extend(digits.iter().map(|&d| u16::from(d)));
-            digits.fill(0);
-            let ns = FlexibleNumeralString::from(padded);
-            let res = match dir {
-                Direction::Encrypt => self.radix2.encrypt(tweak, &ns),
-                Direction::Decrypt => self.radix2.decrypt(tweak, &ns),
-            }
-            .map_err(|_| RedactError::DomainTooSmall {
-                numerals: nums.len(),
+            self.ff1.crypt(2, tweak, &mut padded, dir).map_err(|_| {
+                RedactError::DomainTooSmall {
+                    numerals: nums.len(),
+                }
             })?;
-            let out: Vec<u8> = Vec::<u16>::from(res).into_iter().map(|b| b as u8).collect();
+            let out: Vec<u8> = padded.iter().map(|&b| b as u8).collect();
             n = BigUint::from_radix_be(&out, 2).unwrap_or_default();
             if n < size {
                 for x in nums.iter_mut().rev() {
