@@ -566,6 +566,13 @@ mod tests {
         tok
     }
 
+    fn digit_values(s: &str) -> Vec<u8> {
+        s.bytes()
+            .filter(u8::is_ascii_digit)
+            .map(|b| b - b'0')
+            .collect()
+    }
+
     fn shape(s: &str) -> String {
         s.chars()
             .map(|c| {
@@ -596,11 +603,7 @@ mod tests {
             let tok = round_trip(&t, v, &e);
             assert_ne!(tok, v);
             assert_eq!(shape(&tok), shape(v));
-            let d: Vec<u8> = tok
-                .bytes()
-                .filter(u8::is_ascii_digit)
-                .map(|b| b - b'0')
-                .collect();
+            let d = digit_values(&tok);
             assert_eq!(checks::luhn_residue(&d), 0, "{tok}");
         }
         // an invalid number stays invalid, and still round-trips
@@ -651,11 +654,7 @@ mod tests {
         ] {
             let tok = round_trip(&t, v, &e);
             assert_eq!(shape(&tok), shape(v));
-            let d: Vec<u8> = tok
-                .bytes()
-                .filter(u8::is_ascii_digit)
-                .map(|b| b - b'0')
-                .collect();
+            let d = digit_values(&tok);
             assert!(checks::ssn_is_valid(&d), "{tok}");
         }
         // separators do not change the digits
@@ -663,11 +662,7 @@ mod tests {
         assert_eq!(a, t.token("211287964", &e).unwrap());
         // invalid stays invalid, reversibly
         let tok = round_trip(&t, "666-12-3456", &e);
-        let d: Vec<u8> = tok
-            .bytes()
-            .filter(u8::is_ascii_digit)
-            .map(|b| b - b'0')
-            .collect();
+        let d = digit_values(&tok);
         assert!(!checks::ssn_is_valid(&d));
     }
 

@@ -377,6 +377,21 @@ mod tests {
         crate::operator::test_support::keys()
     }
 
+    fn resolve_one(
+        cfg: &MaskConfig,
+        src: &RulesSource,
+        known: Option<&[Entity]>,
+    ) -> Result<RuleSet, RulesError> {
+        RuleSet::resolve(
+            &[Layer {
+                config: cfg,
+                source: Some(src),
+            }],
+            &keys(),
+            known,
+        )
+    }
+
     fn parse(text: &str) -> (MaskConfig, RulesSource) {
         let s = RulesSource::new(Some("rules.toml".into()), text.into());
         (s.parse().unwrap(), s)
@@ -401,15 +416,7 @@ mod tests {
         let (cfg, src) = parse(
             "[columns.email]\noperator = \"redact\"\n[columns.legacy]\noperator = \"drop\"\n",
         );
-        let rules = RuleSet::resolve(
-            &[Layer {
-                config: &cfg,
-                source: Some(&src),
-            }],
-            &keys(),
-            None,
-        )
-        .unwrap();
+        let rules = resolve_one(&cfg, &src, None).unwrap();
         let (op, kind) = rules.operator_for(Some("email"), &Entity::EMAIL_ADDRESS);
         assert_eq!((op.kind(), kind), (OperatorKind::Redact, RuleKind::Column));
         let (op, _) = rules.operator_for(Some("other"), &Entity::EMAIL_ADDRESS);
@@ -451,15 +458,7 @@ mod tests {
         );
         // inherit = false drops the default entity rules
         let (bare, bare_src) = parse("inherit = false\n[entities.US_SSN]\noperator = \"mask\"\n");
-        let rules = RuleSet::resolve(
-            &[Layer {
-                config: &bare,
-                source: Some(&bare_src),
-            }],
-            &keys(),
-            None,
-        )
-        .unwrap();
+        let rules = resolve_one(&bare, &bare_src, None).unwrap();
         assert_eq!(
             rules.operator_for(None, &Entity::PERSON).1,
             RuleKind::Default
@@ -473,15 +472,7 @@ mod tests {
     #[test]
     fn unknown_entity_is_an_error_with_its_line() {
         let (cfg, src) = parse("inherit = true\n\n[entities.EMAIL]\noperator = \"hash\"\n");
-        let err = RuleSet::resolve(
-            &[Layer {
-                config: &cfg,
-                source: Some(&src),
-            }],
-            &keys(),
-            Some(&[]),
-        )
-        .unwrap_err();
+        let err = resolve_one(&cfg, &src, Some(&[])).unwrap_err();
         match &err {
             RulesError::UnknownEntity {
                 line,
@@ -504,17 +495,7 @@ mod tests {
         // a custom entity is fine when declared
         let (cfg, src) = parse("[entities.EMPLOYEE_ID]\noperator = \"hash\"\n");
         let custom = [Entity::new("EMPLOYEE_ID")];
-        assert!(
-            RuleSet::resolve(
-                &[Layer {
-                    config: &cfg,
-                    source: Some(&src)
-                }],
-                &keys(),
-                Some(&custom)
-            )
-            .is_ok()
-        );
+        assert!(resolve_one(&cfg, &src, Some(&custom)).is_ok());
     }
 
     #[test]
@@ -522,15 +503,7 @@ mod tests {
         let (cfg, src) = parse(
             "[entities.PERSON]\noperator = \"hash\"\n\n[columns.ssn]\noperator = \"hash\"\nlength = 99\n",
         );
-        let err = RuleSet::resolve(
-            &[Layer {
-                config: &cfg,
-                source: Some(&src),
-            }],
-            &keys(),
-            None,
-        )
-        .unwrap_err();
+        let err = resolve_one(&cfg, &src, None).unwrap_err();
         assert!(matches!(&err, RulesError::Build { line: 4, .. }), "{err:?}");
         assert!(
             err.to_string()
@@ -568,15 +541,7 @@ mod tests {
             "rules.toml:2:2: gate: fail_on names unknown entity `EMPLOYEE_ID`"
         );
         let (cfg, src) = parse("[gate]\nmin_score = 2.0\n");
-        let err = RuleSet::resolve(
-            &[Layer {
-                config: &cfg,
-                source: Some(&src),
-            }],
-            &keys(),
-            None,
-        )
-        .unwrap_err();
+        let err = resolve_one(&cfg, &src, None).unwrap_err();
         assert!(
             err.to_string()
                 .contains("min_score must be between 0 and 1"),
