@@ -5,7 +5,8 @@
 //! URL, two recognizers on one span) are merged into one span covering all
 //! of them, so no part of any of them survives; the operator is the one for
 //! the group's winner: highest score, then the longest span, then the
-//! earliest start, then the entity name. Findings that only touch
+//! earliest start, then the entity name; a finding whose rule is `keep`
+//! wins only when every finding of the group is kept. Findings that only touch
 //! (`end == next.start`) are separate spans. Offsets that are out of range
 //! or inside a UTF-8 character are widened to the enclosing characters,
 //! never narrowed. The result depends only on the text and the set of
@@ -142,13 +143,22 @@ impl RuleSet {
             .collect();
         spans.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
 
+        // A `keep` rule wins a group only if every finding in it is kept:
+        // keeping the merged span would otherwise leave another finding.
+        let kept = |i: usize| {
+            let op = self.operator_for(cx.column, &findings[i].entity).0;
+            matches!(op.kind(), OperatorKind::Keep)
+        };
         let mut groups: Vec<Group> = Vec::new();
         for (s, e, i) in spans {
             match groups.last_mut() {
                 Some(g) if s < g.end => {
                     g.end = g.end.max(e);
                     g.count += 1;
-                    if beats(&findings[i], &findings[g.winner]) {
+                    let (new_kept, old_kept) = (kept(i), kept(g.winner));
+                    if (old_kept && !new_kept)
+                        || (old_kept == new_kept && beats(&findings[i], &findings[g.winner]))
+                    {
                         g.winner = i;
                     }
                 }
@@ -285,6 +295,21 @@ mod tests {
             "{out1}"
         );
         assert!(!out1.contains("555"));
+    }
+
+    #[test]
+    fn keep_never_wins_over_a_transformed_overlap() {
+        let r = rules("[entities.PERSON]\noperator = \"keep\"\n");
+        let text = "mail jane.doe@example.com";
+        let person = f(Entity::PERSON, 5, 13, 0.99);
+        let email = f(Entity::EMAIL_ADDRESS, 5, 25, 0.5);
+        let (out, actions, o) = run(&r, text, &[person.clone(), email], FieldContext::default());
+        assert_eq!(actions.len(), 1);
+        assert_eq!(actions[0].operator, OperatorKind::Hash);
+        assert!(o.changed && !out.contains("jane"), "{out}");
+        // alone, the kept finding is kept
+        let (out, actions, _) = run(&r, text, &[person], FieldContext::default());
+        assert_eq!((out.as_str(), actions[0].effect), (text, Effect::Kept));
     }
 
     #[test]
