@@ -1,8 +1,9 @@
 //! Reading and writing the date formats the scanner reports as DATE_TIME,
 //! keeping the input's own style so a changed date reads like the original.
 //!
-//! Recognized (English month names, any case, optional leading weekday,
-//! optional trailing time that is kept verbatim):
+//! Recognized (month names in English, German, French or Spanish in any
+//! case, an optional leading English weekday, an optional trailing time that
+//! is kept verbatim):
 //!
 //! | style | examples |
 //! |---|---|
@@ -11,6 +12,7 @@
 //! | European day first | `13/10/2024`, `10.07.2020` |
 //! | month name first | `October 22, 2025`, `Oct 22 2025`, `Oct. 22, 2025`, `October 22nd, 2025` |
 //! | day first, month name | `22 June 2016`, `22nd of June, 2016`, `22-Oct-2025`, `22/Oct/2025:10:00:00 +0000` |
+//! | German, French, Spanish | `22. März 2021`, `3. Okt. 2021`, `1 août 2021`, `22 de marzo de 2021` |
 //! | month and year | `October 2025` |
 //!
 //! With `/` or `-` and both leading fields at most 12 the order is
@@ -19,19 +21,64 @@
 
 use time::{Date, Duration, Month};
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+/// Month names by language (English, German, French, Spanish), lowercase.
+const MONTHS: [[&str; 12]; 4] = [
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ],
+    [
+        "januar",
+        "februar",
+        "märz",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "dezember",
+    ],
+    [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
 ];
 
 const WEEKDAYS: [&str; 7] = [
@@ -88,6 +135,8 @@ struct NameStyle {
     case: Case,
     abbr: bool,
     dot: bool,
+    /// Index into [`MONTHS`] (0 for weekdays, always English).
+    lang: usize,
 }
 
 /// How a leading weekday was written.
@@ -114,12 +163,18 @@ enum Style {
         ordinal: Option<Case>,
         comma: bool,
     },
-    /// `22 October 2025`, `22nd of October, 2025`, `22-Oct-2025`.
+    /// `22 October 2025`, `22nd of October, 2025`, `22-Oct-2025`,
+    /// `22. März 2021`, `22 de marzo de 2021`.
     DayFirst {
         month: NameStyle,
         pad_day: bool,
         ordinal: Option<Case>,
-        of: bool,
+        /// `.` after the day (German).
+        day_dot: bool,
+        /// `of ` (English) or `de ` (Spanish) before the month.
+        of: Option<&'static str>,
+        /// `de ` before the year (Spanish).
+        de_year: bool,
         comma: bool,
         /// ' ', '-' or '/'.
         sep: char,
@@ -172,10 +227,14 @@ impl<'a> Cur<'a> {
         self.i += len;
         Some((v, len))
     }
-    /// A run of ASCII letters.
+    /// A run of letters.
     fn word(&mut self) -> Option<&'a str> {
         let r = self.rest();
-        let len = r.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let len: usize = r
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .map(char::len_utf8)
+            .sum();
         if len == 0 {
             return None;
         }
@@ -185,24 +244,33 @@ impl<'a> Cur<'a> {
 }
 
 fn case_of(word: &str) -> Case {
-    if word.bytes().all(|b| b.is_ascii_uppercase()) && word.len() > 1 {
+    if word.chars().all(char::is_uppercase) && word.chars().count() > 1 {
         Case::Upper
-    } else if word.bytes().all(|b| b.is_ascii_lowercase()) {
+    } else if word.chars().all(char::is_lowercase) {
         Case::Lower
     } else {
         Case::Title
     }
 }
 
-/// Month number (1-12) and style of a month name or abbreviation.
-fn month_word(word: &str) -> Option<(u8, bool)> {
-    let lower = word.to_ascii_lowercase();
-    for (i, name) in MONTHS.iter().enumerate() {
-        if lower == *name {
-            return Some((i as u8 + 1, false));
+/// Month number (1-12), whether abbreviated, and language of a month name:
+/// full names in any of the four languages, three-letter abbreviations of
+/// the English and German names (`Oct`, `Okt`, `Mär`) and `Sept`.
+fn month_word(word: &str) -> Option<(u8, bool, usize)> {
+    let lower = word.to_lowercase();
+    for (lang, names) in MONTHS.iter().enumerate() {
+        if let Some(i) = names.iter().position(|n| *n == lower) {
+            return Some((i as u8 + 1, false, lang));
         }
-        if lower.len() == 3 && name.starts_with(&lower) || (lower == "sept" && i == 8) {
-            return Some((i as u8 + 1, true));
+    }
+    if lower == "sept" {
+        return Some((9, true, 0));
+    }
+    if lower.chars().count() == 3 {
+        for (lang, names) in MONTHS.iter().enumerate().take(2) {
+            if let Some(i) = names.iter().position(|n| n.starts_with(&lower)) {
+                return Some((i as u8 + 1, true, lang));
+            }
         }
     }
     None
@@ -293,6 +361,7 @@ pub(crate) fn parse(value: &str, opts: ParseOptions) -> Option<ParsedDate<'_>> {
                             case: case_of(w),
                             abbr,
                             dot,
+                            lang: 0,
                         },
                         sep: if comma { ", " } else { " " },
                     },
@@ -405,7 +474,7 @@ fn parse_numeric(cur: &mut Cur<'_>, opts: ParseOptions) -> Option<Parsed> {
 /// Month word with optional `.` after an abbreviation.
 fn month_name(cur: &mut Cur<'_>) -> Option<(u32, NameStyle)> {
     let w = cur.word()?;
-    let (m, abbr) = month_word(w)?;
+    let (m, abbr, lang) = month_word(w)?;
     let dot = abbr && cur.eat('.');
     Some((
         u32::from(m),
@@ -413,6 +482,7 @@ fn month_name(cur: &mut Cur<'_>) -> Option<(u32, NameStyle)> {
             case: case_of(w),
             abbr,
             dot,
+            lang,
         },
     ))
 }
@@ -477,8 +547,10 @@ fn parse_day_first(cur: &mut Cur<'_>) -> Option<Parsed> {
         return None;
     }
     let ordinal = ordinal_suffix(cur);
+    // `22. März 2021`
+    let day_dot = ordinal.is_none() && cur.rest().starts_with(". ") && cur.eat('.');
     let sep = match cur.peek() {
-        Some(c @ ('-' | '/')) if ordinal.is_none() => {
+        Some(c @ ('-' | '/')) if ordinal.is_none() && !day_dot => {
             cur.eat(c);
             c
         }
@@ -489,50 +561,68 @@ fn parse_day_first(cur: &mut Cur<'_>) -> Option<Parsed> {
             ' '
         }
     };
+    // `of` (English) or `de` (Spanish) before the month
     let save = cur.i;
-    let of =
-        sep == ' ' && cur.word().is_some_and(|w| w.eq_ignore_ascii_case("of")) && cur.spaces() > 0;
-    if !of {
+    let of = if sep == ' ' {
+        cur.word()
+            .and_then(|w| match w {
+                "of" | "OF" | "Of" => Some("of "),
+                "de" | "DE" | "De" => Some("de "),
+                _ => None,
+            })
+            .filter(|_| cur.spaces() > 0)
+    } else {
+        None
+    };
+    if of.is_none() {
         cur.i = save;
     }
     let (month, style) = month_name(cur)?;
     let comma = sep == ' ' && cur.eat(',');
+    let mut de_year = false;
     if sep == ' ' {
         if cur.spaces() == 0 {
             return None;
+        }
+        let save = cur.i;
+        de_year = cur.word().is_some_and(|w| w.eq_ignore_ascii_case("de")) && cur.spaces() > 0;
+        if !de_year {
+            cur.i = save;
         }
     } else if !cur.eat(sep) {
         return None;
     }
     let year = year4(cur)?;
     let date = make_date(year, month, day)?;
-    Some((
-        date,
-        Precision::Day,
-        Style::DayFirst {
-            month: style,
-            pad_day: dlen == 2 && day < 10,
-            ordinal,
-            of,
-            comma,
-            sep,
-        },
-    ))
+    let style = Style::DayFirst {
+        month: style,
+        pad_day: dlen == 2 && day < 10,
+        ordinal,
+        day_dot,
+        of,
+        de_year,
+        comma,
+        sep,
+    };
+    Some((date, Precision::Day, style))
 }
 
 fn write_name(out: &mut String, name: &str, st: NameStyle) {
     let text = if st.abbr {
-        name.get(..3).unwrap_or(name)
+        name.char_indices()
+            .nth(3)
+            .and_then(|(i, _)| name.get(..i))
+            .unwrap_or(name)
     } else {
         name
     };
     match st.case {
         Case::Lower => out.push_str(text),
-        Case::Upper => out.push_str(&text.to_ascii_uppercase()),
+        Case::Upper => out.push_str(&text.to_uppercase()),
         Case::Title => {
             let mut cs = text.chars();
             if let Some(c) = cs.next() {
-                out.push(c.to_ascii_uppercase());
+                out.extend(c.to_uppercase());
                 out.push_str(cs.as_str());
             }
         }
@@ -543,7 +633,8 @@ fn write_name(out: &mut String, name: &str, st: NameStyle) {
 }
 
 fn month_text(out: &mut String, month: Month, st: NameStyle) {
-    write_name(out, MONTHS[usize::from(u8::from(month)) - 1], st);
+    let names = MONTHS.get(st.lang).unwrap_or(&MONTHS[0]);
+    write_name(out, names[usize::from(u8::from(month)) - 1], st);
 }
 
 fn ordinal_text(out: &mut String, day: u8, case: Case) {
@@ -644,7 +735,9 @@ impl ParsedDate<'_> {
                 month,
                 pad_day,
                 ordinal,
+                day_dot,
                 of,
+                de_year,
                 comma,
                 sep,
             } => {
@@ -652,15 +745,21 @@ impl ParsedDate<'_> {
                 if let Some(c) = ordinal {
                     ordinal_text(out, date.day(), c);
                 }
+                if day_dot {
+                    out.push('.');
+                }
                 out.push(sep);
-                if of {
-                    out.push_str("of ");
+                if let Some(of) = of {
+                    out.push_str(of);
                 }
                 month_text(out, date.month(), month);
                 if comma {
                     out.push(',');
                 }
                 out.push(sep);
+                if de_year {
+                    out.push_str("de ");
+                }
                 push_year(out, y, false);
             }
             Style::MonthYear { month, comma } => {
@@ -701,11 +800,14 @@ impl ParsedDate<'_> {
                 out.push(sep);
                 push_year(out, y, two_digit_year);
             }
-            Style::MonthFirst { month, .. }
-            | Style::DayFirst { month, .. }
-            | Style::MonthYear { month, .. } => {
+            Style::MonthFirst { month, .. } | Style::MonthYear { month, .. } => {
                 month_text(out, self.date.month(), month);
                 out.push(' ');
+                push_year(out, y, false);
+            }
+            Style::DayFirst { month, de_year, .. } => {
+                month_text(out, self.date.month(), month);
+                out.push_str(if de_year { " de " } else { " " });
                 push_year(out, y, false);
             }
         }
@@ -770,6 +872,11 @@ mod tests {
         assert_eq!(ymd("22-Oct-2025"), (2025, 10, 22));
         assert_eq!(ymd("12/Oct/2025:10:00:00 +0000"), (2025, 10, 12));
         assert_eq!(ymd("Wednesday, October 22, 2025"), (2025, 10, 22));
+        assert_eq!(ymd("22. März 2021"), (2021, 3, 22));
+        assert_eq!(ymd("3. Okt. 2021"), (2021, 10, 3));
+        assert_eq!(ymd("22 de marzo de 2021"), (2021, 3, 22));
+        assert_eq!(ymd("1 août 2021"), (2021, 8, 1));
+        assert_eq!(ymd("22 MÄRZ 2021"), (2021, 3, 22));
         assert_eq!(p("October 2025").precision, Precision::Month);
     }
 
@@ -791,12 +898,14 @@ mod tests {
             "2019-02-30",
             "13/13/2024",
             "October 32, 2025",
-            "Octobre 22, 2025",
+            "Octobr 22, 2025",
             "2019-06-30abc",
             "2019-06-30 at noon",
             "Monday, October 22, 2025", // it was a Wednesday
             "1700000000",
             "22 Juneau 2016",
+            "22. 2021",
+            "22 de 2021",
             "ORD-2023-172804",
             "é",
         ] {
@@ -832,6 +941,12 @@ mod tests {
             "Wednesday, October 22, 2025",
             "  June 5, 2020 ",
             "05 June 2020",
+            "22. März 2021",
+            "3. Okt. 2021",
+            "22 de marzo de 2021",
+            "1 août 2021",
+            "22 MÄRZ 2021",
+            "14 décembre 2020",
         ] {
             assert_eq!(roundtrip(s), s);
         }
@@ -848,6 +963,14 @@ mod tests {
         pd.render_day(shift(pd.date, -13).unwrap(), &mut out);
         assert_eq!(out, "02/29/2024");
         assert_eq!(julian(shift(pd.date, 5).unwrap()) - julian(pd.date), 5);
+        let pd = p("22. März 2021");
+        let mut out = String::new();
+        pd.render_day(shift(pd.date, 10).unwrap(), &mut out);
+        assert_eq!(out, "1. April 2021");
+        let pd = p("25 de julio de 2021");
+        let mut out = String::new();
+        pd.render_day(shift(pd.date, 10).unwrap(), &mut out);
+        assert_eq!(out, "4 de agosto de 2021");
     }
 
     #[test]
@@ -859,6 +982,8 @@ mod tests {
             ("October 22, 2025", "October 2025", "2025"),
             ("22 Oct 2025", "Oct 2025", "2025"),
             ("3/13/71", "3/71", "71"),
+            ("22. März 2021", "März 2021", "2021"),
+            ("22 de marzo de 2021", "marzo de 2021", "2021"),
         ];
         for (input, month, year) in cases {
             let pd = p(input);
