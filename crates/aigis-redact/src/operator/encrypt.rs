@@ -157,6 +157,60 @@ impl Encrypt {
         let s = std::str::from_utf8(&pt).map_err(|_| failed())?;
         Ok(Zeroizing::new(s.to_string()))
     }
+
+    /// Writes `text` to `out` with every token of this operator in it
+    /// decrypted, and returns how many were. A token starts at a word
+    /// boundary; since its body's alphabet (`A-Z a-z 0-9 - _`) may run on
+    /// into the text after it, shorter bodies are tried when the longest
+    /// does not authenticate (up to 8 characters shorter). Look-alikes
+    /// that authenticate under no version of the key stay as they are.
+    pub fn unmask_text(
+        &self,
+        text: &str,
+        keys: &dyn KeySource,
+        out: &mut Zeroizing<String>,
+    ) -> usize {
+        let head = format!("{}_v", self.prefix);
+        let mut count = 0;
+        let mut pos = 0;
+        let mut search = 0;
+        while let Some(found) = text.get(search..).and_then(|t| t.find(&head)) {
+            let start = search + found;
+            search = start + head.len();
+            let boundary = text
+                .get(..start)
+                .and_then(|t| t.chars().next_back())
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            if !boundary {
+                continue;
+            }
+            let rest = text.get(start..).unwrap_or("");
+            // prefix, version and body are all in [A-Za-z0-9_-]
+            let token_len = rest
+                .bytes()
+                .take_while(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+                .count();
+            let mut done = None;
+            for cut in 0..=8usize.min(token_len) {
+                let Some(candidate) = rest.get(..token_len - cut) else {
+                    continue;
+                };
+                if let Ok(plain) = self.decrypt(candidate, keys) {
+                    done = Some((candidate.len(), plain));
+                    break;
+                }
+            }
+            if let Some((len, plain)) = done {
+                out.push_str(text.get(pos..start).unwrap_or(""));
+                out.push_str(&plain);
+                pos = start + len;
+                search = pos;
+                count += 1;
+            }
+        }
+        out.push_str(text.get(pos..).unwrap_or(""));
+        count
+    }
 }
 
 #[cfg(test)]
@@ -194,6 +248,26 @@ mod tests {
         assert_ne!(t1, t2);
         assert_eq!(&*e2.decrypt(&t1, &keys).unwrap(), "secret value");
         assert_eq!(&*e2.decrypt(&t2, &keys).unwrap(), "secret value");
+    }
+
+    #[test]
+    fn tokens_in_text_are_found_and_reversed() {
+        let keys = crate::operator::test_support::keys();
+        let e = op(&keys);
+        let (a, b) = (e.token("jane@example.com"), e.token("Zoë"));
+        let text = format!("to {a}, cc:{b}_x and enc_v1_notatoken or x{a} {a}");
+        let mut out = Zeroizing::new(String::new());
+        let n = e.unmask_text(&text, &keys, &mut out);
+        // the token glued to `x` is not at a word boundary and stays
+        assert_eq!(n, 3, "{}", out.as_str());
+        assert_eq!(
+            out.as_str(),
+            format!("to jane@example.com, cc:Zoë_x and enc_v1_notatoken or x{a} jane@example.com")
+        );
+        let mut out = Zeroizing::new(String::new());
+        assert_eq!(e.unmask_text("", &keys, &mut out), 0);
+        assert_eq!(e.unmask_text("enc_v", &keys, &mut out), 0);
+        assert_eq!(out.as_str(), "enc_v");
     }
 
     #[test]
