@@ -128,3 +128,94 @@ fn default_rules_leave_no_gold_value_with_perfect_findings() {
     assert!(residual <= 0.002, "residual {residual}");
     assert!(kept_share >= 0.99, "kept {kept_share}");
 }
+
+#[test]
+fn default_rules_on_the_dev_table_with_perfect_findings() {
+    let Some(shared) = shared() else {
+        eprintln!("skipped: ../shared/eval/pii not found (set AIGIS_SHARED)");
+        return;
+    };
+    let dir = shared.join("eval/pii/data/dev");
+    let labels: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("table.labels.json")).unwrap())
+            .unwrap();
+    let column_label: std::collections::HashMap<&str, Option<&str>> = labels["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["label"].as_str()))
+        .collect();
+    let cell_spans = &labels["cell_spans"];
+    let mut reader = csv::Reader::from_path(dir.join("table.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let rules = rules();
+    let (mut total, mut survived, mut cells, mut kept) = (0usize, 0usize, 0usize, 0usize);
+    let mut per_column: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let mut out = String::new();
+    let mut actions = Vec::new();
+    for (row, rec) in reader.records().enumerate() {
+        let rec = rec.unwrap();
+        let subject = rec.get(1).unwrap_or("").to_string();
+        for (col, v) in headers.iter().zip(rec.iter()) {
+            let label = column_label.get(col).copied().flatten();
+            let spans = cell_spans[col][row.to_string()].as_array();
+            let findings: Vec<Finding> = match (label, spans) {
+                (Some(l), _) if !v.is_empty() => vec![Finding {
+                    entity: Entity::new(l),
+                    start: 0,
+                    end: v.len(),
+                    score: 1.0,
+                    recognizer: "gold",
+                }],
+                (None, Some(spans)) => spans
+                    .iter()
+                    .map(|s| Finding {
+                        entity: Entity::new(s["label"].as_str().unwrap()),
+                        start: s["bstart"].as_u64().unwrap() as usize,
+                        end: s["bend"].as_u64().unwrap() as usize,
+                        score: 1.0,
+                        recognizer: "gold",
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            out.clear();
+            actions.clear();
+            let cx = FieldContext {
+                column: Some(col),
+                subject: Some(&subject),
+            };
+            rules.apply_field(v, &findings, &cx, &mut out, &mut actions);
+            if label.is_none() && spans.is_none() && !v.is_empty() {
+                cells += 1;
+                kept += usize::from(out == v);
+            }
+            for f in &findings {
+                let sv = &v[f.start..f.end];
+                let c = checkable(sv);
+                if c < 3 {
+                    continue;
+                }
+                total += c;
+                let e = per_column
+                    .entry(format!("{col} ({})", f.entity))
+                    .or_default();
+                e.0 += c;
+                if out.contains(sv) {
+                    survived += c;
+                    e.1 += c;
+                }
+            }
+        }
+    }
+    let residual = survived as f64 / total as f64;
+    let kept_share = kept as f64 / cells as f64;
+    eprintln!("gold-span masking of dev table: residual {residual:.4} kept {kept_share:.4}");
+    for (col, (c, s)) in &per_column {
+        if *s > 0 {
+            eprintln!("  {col:30} residual {:.4}", *s as f64 / *c as f64);
+        }
+    }
+    assert!(residual <= 0.002, "residual {residual}");
+    assert!(kept_share >= 0.999, "kept {kept_share}");
+}
