@@ -19,7 +19,8 @@
 //! ambiguous: month first unless `day_first` is set; `.` means day first.
 //! Two-digit years pivot like C's `%y` (69-99 -> 1900s, 00-68 -> 2000s).
 
-use time::{Date, Duration, Month};
+use jiff::Span;
+use jiff::civil::Date;
 
 /// Month names by language (English, German, French, Spanish), lowercase.
 const MONTHS: [[&str; 12]; 4] = [
@@ -320,8 +321,12 @@ fn full_year(v: u32, len: usize) -> Option<i32> {
 }
 
 fn make_date(year: i32, month: u32, day: u32) -> Option<Date> {
-    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
-    Date::from_calendar_date(year, month, u8::try_from(day).ok()?).ok()
+    Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()
 }
 
 /// What may follow a date: nothing, or a time of day (kept verbatim).
@@ -395,7 +400,7 @@ pub(crate) fn parse(value: &str, opts: ParseOptions) -> Option<ParsedDate<'_>> {
         let idx = WEEKDAYS
             .iter()
             .position(|n| n.starts_with(lower.get(..3).unwrap_or("")))?;
-        if precision != Precision::Day || idx != date.weekday().number_days_from_monday() as usize {
+        if precision != Precision::Day || idx != date.weekday().to_monday_zero_offset() as usize {
             return None;
         }
     }
@@ -632,9 +637,11 @@ fn write_name(out: &mut String, name: &str, st: NameStyle) {
     }
 }
 
-fn month_text(out: &mut String, month: Month, st: NameStyle) {
+/// Writes month `month` (1-12) in the style and language of `st`.
+fn month_text(out: &mut String, month: i8, st: NameStyle) {
     let names = MONTHS.get(st.lang).unwrap_or(&MONTHS[0]);
-    write_name(out, names[usize::from(u8::from(month)) - 1], st);
+    let i = usize::try_from(month - 1).unwrap_or(0).min(11);
+    write_name(out, names[i], st);
 }
 
 fn ordinal_text(out: &mut String, day: u8, case: Case) {
@@ -678,15 +685,15 @@ impl ParsedDate<'_> {
         if let Some(w) = self.weekday {
             write_name(
                 out,
-                WEEKDAYS[date.weekday().number_days_from_monday() as usize],
+                WEEKDAYS[date.weekday().to_monday_zero_offset() as usize],
                 w.style,
             );
             out.push_str(w.sep);
         }
         let (y, m, d) = (
-            date.year(),
-            u32::from(u8::from(date.month())),
-            u32::from(date.day()),
+            i32::from(date.year()),
+            date.month() as u32,
+            date.day() as u32,
         );
         match self.style {
             Style::Numeric {
@@ -723,7 +730,7 @@ impl ParsedDate<'_> {
                 out.push(' ');
                 push_num(out, d, pad_day);
                 if let Some(c) = ordinal {
-                    ordinal_text(out, date.day(), c);
+                    ordinal_text(out, date.day() as u8, c);
                 }
                 if comma {
                     out.push(',');
@@ -743,7 +750,7 @@ impl ParsedDate<'_> {
             } => {
                 push_num(out, d, pad_day);
                 if let Some(c) = ordinal {
-                    ordinal_text(out, date.day(), c);
+                    ordinal_text(out, date.day() as u8, c);
                 }
                 if day_dot {
                     out.push('.');
@@ -778,7 +785,7 @@ impl ParsedDate<'_> {
     /// `06/2019`, `07.2020`, `October 2025`).
     pub(crate) fn render_month(&self, out: &mut String) {
         out.push_str(self.lead);
-        let (y, m) = (self.date.year(), u32::from(u8::from(self.date.month())));
+        let (y, m) = (i32::from(self.date.year()), self.date.month() as u32);
         match self.style {
             Style::Numeric {
                 order: Order::Ymd,
@@ -823,19 +830,19 @@ impl ParsedDate<'_> {
                 ..
             }
         );
-        push_year(out, self.date.year(), two);
+        push_year(out, i32::from(self.date.year()), two);
     }
 }
 
 /// Adds `days` to a date; `None` outside years -9999..=9999.
 pub(crate) fn shift(date: Date, days: i64) -> Option<Date> {
-    date.checked_add(Duration::days(days))
+    date.checked_add(Span::new().try_days(days).ok()?).ok()
 }
 
 /// The day number of a date (for interval checks in tests).
 #[cfg(test)]
 pub(crate) fn julian(d: Date) -> i32 {
-    d.to_julian_day()
+    Date::new(1970, 1, 1).map_or(0, |epoch| d.since(epoch).map_or(0, |s| s.get_days()))
 }
 
 #[cfg(test)]
@@ -848,7 +855,7 @@ mod tests {
 
     fn ymd(s: &str) -> (i32, u8, u8) {
         let d = p(s).date;
-        (d.year(), u8::from(d.month()), d.day())
+        (i32::from(d.year()), d.month() as u8, d.day() as u8)
     }
 
     #[test]
@@ -886,7 +893,7 @@ mod tests {
         let d = parse("06/03/2015", ParseOptions { day_first: true })
             .unwrap()
             .date;
-        assert_eq!((u8::from(d.month()), d.day()), (3, 6));
+        assert_eq!((d.month(), d.day()), (3, 6));
     }
 
     #[test]
