@@ -22,6 +22,16 @@ pub enum RedactError {
         /// Version asked for; `None` means the current version.
         version: Option<u32>,
     },
+    /// The key source has the key but cannot hand it out (disabled
+    /// version, unwrap failure, wrong kind); `reason` is the source's own
+    /// message, which never holds key material.
+    #[error("key `{name}` unavailable: {reason}")]
+    KeyUnavailable {
+        /// Key name.
+        name: String,
+        /// Why, from the key source.
+        reason: String,
+    },
     /// Key material has the wrong length for its use.
     #[error("{kind} key must be {expected} bytes, got {got}")]
     KeyLength {
