@@ -1,9 +1,14 @@
 //! End-to-end tests through the `aigis` binary: one test binary, one module
 //! per topic.
 
+mod keys;
+mod ledger;
+mod ledger_faults;
+mod provenance;
 mod scan_accuracy;
 mod scan_bad_input;
 mod scan_inputs;
 mod scan_output;
 mod util;
 mod version;
+mod wsutil;
