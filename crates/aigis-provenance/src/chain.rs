@@ -365,7 +365,7 @@ impl<'a> Walker<'a> {
             return node;
         }
         match self.trust.check(&item.envelope, &role) {
-            Ok(key) => node.signer = Some(key.name.clone()),
+            Ok(key) => node.signer = Some(key.label()),
             Err(failure) => {
                 let kind = match &failure {
                     TrustFailure::BadSignature { .. } | TrustFailure::Envelope(_) => {

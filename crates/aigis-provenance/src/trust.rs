@@ -65,10 +65,7 @@ fn default_true() -> bool {
 
 fn default_keys() -> Vec<TrustedKeyConfig> {
     vec![
-        TrustedKeyConfig::keyring(
-            DEFAULT_ATTESTATION_KEY,
-            &["transform", "train", "eval"],
-        ),
+        TrustedKeyConfig::keyring(DEFAULT_ATTESTATION_KEY, &["transform", "train", "eval"]),
         TrustedKeyConfig::keyring(DEFAULT_MODEL_KEY, &["model"]),
     ]
 }
@@ -225,7 +222,8 @@ impl ProvenanceConfig {
                     })?;
                     for v in source.key_versions(name)? {
                         policy.add_key(TrustedKey {
-                            name: format!("{label}@v{}", v.version),
+                            name: label.clone(),
+                            version: Some(v.version),
                             key: v.key,
                             may_sign: k.may_sign.clone(),
                             retired: k.retired || (!v.current && !k.accept_retired),
@@ -249,6 +247,7 @@ impl ProvenanceConfig {
                     }
                     policy.add_key(TrustedKey {
                         name: name.clone(),
+                        version: None,
                         key: PublicKey::from_pem_file(&base_dir.join(path))?,
                         may_sign: k.may_sign.clone(),
                         retired: k.retired,
@@ -272,8 +271,11 @@ impl ProvenanceConfig {
 /// A key the verifier trusts, with what it may sign.
 #[derive(Debug, Clone)]
 pub struct TrustedKey {
-    /// The name to report.
+    /// The name to report: the trust entry's name (the keyring key's name
+    /// for keyring entries).
     pub name: String,
+    /// The keyring version this is, for keyring entries.
+    pub version: Option<u32>,
     /// The public key.
     pub key: PublicKey,
     /// Roles it may sign (see [`ProvenanceConfig`]).
@@ -290,6 +292,14 @@ impl TrustedKey {
             allowed == role || (allowed == "transform" && role.starts_with("transform:"))
         })
     }
+
+    /// `NAME@vN` for a keyring version, else the name.
+    pub fn label(&self) -> String {
+        match self.version {
+            Some(v) => format!("{}@v{v}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// Why an envelope was not accepted under a trust policy.
@@ -300,31 +310,53 @@ pub enum TrustFailure {
     #[error(transparent)]
     Envelope(VerifyError),
     /// No signature names a trusted key.
-    #[error("untrusted key: signed by unknown key id(s) {}", keyids.join(", "))]
+    #[error(
+        "untrusted key: {role} is signed by key id(s) {} that no trusted key has",
+        keyids.join(", ")
+    )]
     UnknownKey {
-        /// The key ids in the envelope.
+        /// The key ids in the envelope (or the model signature's key hint).
         keyids: Vec<String>,
+        /// The step that was signed.
+        role: String,
     },
     /// A signature names a trusted key but does not verify.
-    #[error("bad signature: the signature by key {key:?} does not verify")]
+    #[error("bad signature: the signature by key {key} does not verify")]
     BadSignature {
-        /// The trusted key's name.
+        /// The trusted key's label (`NAME@vN` for keyring keys).
         key: String,
     },
     /// A valid signature by a trusted key that may not sign this role.
-    #[error("untrusted key: key {key:?} may not sign {role}")]
+    #[error("untrusted key: key {key} (key id {keyid}) may not sign {role}")]
     NotPermitted {
-        /// The key's name.
+        /// The key's label.
         key: String,
+        /// Its key id.
+        keyid: String,
         /// The role it tried to sign.
         role: String,
     },
     /// A valid signature by a key that was rotated out.
-    #[error("rotated-out key: key {key:?} is retired")]
+    #[error("{}", rotated_out_text(key, *version, role))]
     RotatedOut {
-        /// The key's name.
+        /// The key's name (without a version).
         key: String,
+        /// The retired keyring version, for keyring keys.
+        version: Option<u32>,
+        /// The role it signed.
+        role: String,
     },
+}
+
+fn rotated_out_text(key: &str, version: Option<u32>, role: &str) -> String {
+    match version {
+        Some(v) => format!(
+            "rotated-out key version {v} of {key} signed {role}: signatures by retired \
+             versions are refused (set accept_retired = true on the trust entry for {key} \
+             to accept them)"
+        ),
+        None => format!("rotated-out key: key {key} (signed {role}) is marked retired"),
+    }
 }
 
 /// Trusted keys, ready to judge envelopes.
@@ -389,16 +421,17 @@ impl TrustPolicy {
                     if s.keyid.is_empty() {
                         continue;
                     }
-                    TrustFailure::BadSignature {
-                        key: key.name.clone(),
-                    }
+                    TrustFailure::BadSignature { key: key.label() }
                 } else if key.retired {
                     TrustFailure::RotatedOut {
                         key: key.name.clone(),
+                        version: key.version,
+                        role: role.to_owned(),
                     }
                 } else if !key.permits(role) {
                     TrustFailure::NotPermitted {
-                        key: key.name.clone(),
+                        key: key.label(),
+                        keyid: id.clone(),
                         role: role.to_owned(),
                     }
                 } else {
@@ -421,6 +454,44 @@ impl TrustPolicy {
                     }
                 })
                 .collect(),
+            role: role.to_owned(),
+        }))
+    }
+
+    /// The trusted key that verifies a model signature whose key hint is
+    /// `hint` (model-signing's hex SHA-256 of the PEM; `None` when the
+    /// bundle has none): an ECDSA P-256 key with that hint, allowed to sign
+    /// `model`, not retired. The caller still verifies the signature.
+    pub fn model_key(&self, hint: Option<&str>) -> Result<&TrustedKey, TrustFailure> {
+        const ROLE: &str = "model";
+        let mut failure: Option<TrustFailure> = None;
+        for key in &self.keys {
+            if !matches!(key.key, PublicKey::EcdsaP256(_))
+                || hint.is_some_and(|h| h != key.key.pem_hint())
+            {
+                continue;
+            }
+            if key.retired {
+                failure = Some(TrustFailure::RotatedOut {
+                    key: key.name.clone(),
+                    version: key.version,
+                    role: ROLE.to_owned(),
+                });
+            } else if !key.permits(ROLE) {
+                if failure.is_none() {
+                    failure = Some(TrustFailure::NotPermitted {
+                        key: key.label(),
+                        keyid: key.key.keyid(),
+                        role: ROLE.to_owned(),
+                    });
+                }
+            } else {
+                return Ok(key);
+            }
+        }
+        Err(failure.unwrap_or_else(|| TrustFailure::UnknownKey {
+            keyids: vec![hint.map_or_else(|| "(no key hint)".to_owned(), |h| format!("hint {h}"))],
+            role: ROLE.to_owned(),
         }))
     }
 }
@@ -437,6 +508,7 @@ mod tests {
     fn trusted(n: u8, name: &str, may_sign: &[&str], retired: bool) -> TrustedKey {
         TrustedKey {
             name: name.into(),
+            version: None,
             key: signer(n).public_key(),
             may_sign: may_sign.iter().map(|s| (*s).to_owned()).collect(),
             retired,
@@ -486,7 +558,10 @@ mod tests {
             "[provenance]\n[[provenance.keys]]\nname='a'\npublic_key='a.pem'\nmay_sign=['deploy']\n",
         )
         .unwrap();
-        let err = bad_role.build(Path::new("."), None).unwrap_err().to_string();
+        let err = bad_role
+            .build(Path::new("."), None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("deploy"), "{err}");
         for both_or_neither in [
             "name='a'\nkey='k'\npublic_key='a.pem'\n",
@@ -499,9 +574,10 @@ mod tests {
             let err = cfg.build(Path::new("."), None).unwrap_err().to_string();
             assert!(err.contains("exactly one"), "{err}");
         }
-        let unnamed =
-            ProvenanceConfig::from_toml_str("[provenance]\n[[provenance.keys]]\npublic_key='a.pem'\n")
-                .unwrap();
+        let unnamed = ProvenanceConfig::from_toml_str(
+            "[provenance]\n[[provenance.keys]]\npublic_key='a.pem'\n",
+        )
+        .unwrap();
         let err = unnamed.build(Path::new("."), None).unwrap_err().to_string();
         assert!(err.contains("needs a name"), "{err}");
     }
@@ -538,7 +614,10 @@ mod tests {
         let defaults = ProvenanceConfig::from_toml_str("[provenance]\n").unwrap();
         assert_eq!(defaults, ProvenanceConfig::default());
         assert!(defaults.uses_keyring());
-        let err = defaults.build(Path::new("."), None).unwrap_err().to_string();
+        let err = defaults
+            .build(Path::new("."), None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no keyring"), "{err}");
         // The default also names the `signing` key, which this source lacks.
         assert!(defaults.build(Path::new("."), Some(&Rotated)).is_err());
@@ -549,12 +628,21 @@ mod tests {
         .unwrap()
         .build(Path::new("."), Some(&Rotated))
         .unwrap();
-        assert_eq!(strict.check(&by(2), "train").unwrap().name, "attest@v2");
+        assert_eq!(strict.check(&by(2), "train").unwrap().label(), "attest@v2");
+        let failure = strict.check(&by(1), "train").unwrap_err();
         assert_eq!(
-            strict.check(&by(1), "train").unwrap_err(),
+            failure,
             TrustFailure::RotatedOut {
-                key: "attest@v1".into()
+                key: "attest".into(),
+                version: Some(1),
+                role: "train".into(),
             }
+        );
+        assert!(
+            failure
+                .to_string()
+                .starts_with("rotated-out key version 1 of attest signed train"),
+            "{failure}"
         );
         let lenient = ProvenanceConfig::from_toml_str(
             "[provenance]\nkeys = [{ key = 'attest', name = 'ml', may_sign = ['train'], accept_retired = true }]\n",
@@ -562,8 +650,58 @@ mod tests {
         .unwrap()
         .build(Path::new("."), Some(&Rotated))
         .unwrap();
-        assert_eq!(lenient.check(&by(1), "train").unwrap().name, "ml@v1");
-        assert_eq!(lenient.check(&by(2), "train").unwrap().name, "ml@v2");
+        assert_eq!(lenient.check(&by(1), "train").unwrap().label(), "ml@v1");
+        assert_eq!(lenient.check(&by(2), "train").unwrap().label(), "ml@v2");
+    }
+
+    #[test]
+    fn model_keys_are_picked_by_hint_and_judged() {
+        use crate::keys::EcdsaP256Signer;
+        let p256 = |n: u8| {
+            EcdsaP256Signer::new(p256::ecdsa::SigningKey::from_slice(&[n; 32]).unwrap())
+                .public_key()
+        };
+        let mut policy = TrustPolicy::new(true);
+        for (n, version, retired, may_sign) in [
+            (1, 1, true, "model"),
+            (2, 2, false, "model"),
+            (3, 1, false, "train"),
+        ] {
+            policy.add_key(TrustedKey {
+                name: if n == 3 {
+                    "other".into()
+                } else {
+                    "signing".into()
+                },
+                version: Some(version),
+                key: p256(n),
+                may_sign: vec![may_sign.into()],
+                retired,
+            });
+        }
+        let hint = |n| p256(n).pem_hint();
+        assert_eq!(
+            policy.model_key(Some(&hint(2))).unwrap().label(),
+            "signing@v2"
+        );
+        let old = policy.model_key(Some(&hint(1))).unwrap_err();
+        assert!(
+            old.to_string()
+                .starts_with("rotated-out key version 1 of signing signed model"),
+            "{old}"
+        );
+        let wrong_role = policy.model_key(Some(&hint(3))).unwrap_err().to_string();
+        assert!(
+            wrong_role.contains("other@v1") && wrong_role.contains(&p256(3).keyid()),
+            "{wrong_role}"
+        );
+        let unknown = policy.model_key(Some(&hint(4))).unwrap_err().to_string();
+        assert!(
+            unknown.starts_with("untrusted key: model is signed by key id(s) hint"),
+            "{unknown}"
+        );
+        // No hint: the first usable model key.
+        assert_eq!(policy.model_key(None).unwrap().label(), "signing@v2");
     }
 
     #[test]
