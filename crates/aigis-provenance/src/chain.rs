@@ -374,6 +374,17 @@ impl<'a> Walker<'a> {
                     TrustFailure::RotatedOut { .. } => LinkFailure::RotatedOutKey,
                     _ => LinkFailure::UntrustedKey,
                 };
+                // Name the signer in the tree when it is a known key.
+                node.signer = match &failure {
+                    TrustFailure::RotatedOut {
+                        key,
+                        version: Some(v),
+                        ..
+                    } => Some(format!("{key}@v{v} (rotated out)")),
+                    TrustFailure::RotatedOut { key, .. } => Some(format!("{key} (retired)")),
+                    TrustFailure::NotPermitted { key, .. } => Some(format!("{key} (not allowed)")),
+                    _ => None,
+                };
                 self.fail(kind, at.clone(), failure.to_string());
                 node.status = NodeStatus::Failed;
             }

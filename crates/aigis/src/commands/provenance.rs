@@ -121,9 +121,9 @@ impl<'a> Run<'a> {
             .with_context(|| format!("cannot open the attestation store {}", dir.display()))
     }
 
-    /// The keys `aigis verify` trusts: `--trust FILE`, else `--public-key
-    /// PEM` (every step), else keyring key `--key NAME` (every step), else
-    /// the workspace's `[provenance]` section.
+    /// The keys `aigis verify` trusts: `--public-key PEM` (every step), else
+    /// `--trust FILE`, else keyring key `--key NAME` (every step), else the
+    /// workspace's `[provenance]` section (docs/provenance.md).
     pub(crate) fn trust_policy(
         &mut self,
         trust_file: Option<&Path>,
@@ -132,12 +132,7 @@ impl<'a> Run<'a> {
     ) -> anyhow::Result<TrustPolicy> {
         const EVERY_STEP: [&str; 4] = ["transform", "train", "eval", "model"];
         let require_transform = self.settings.config.provenance.require_transform;
-        let (config, base) = if let Some(path) = trust_file {
-            let mut config = ProvenanceConfig::from_toml_file(path)?;
-            let base = path.parent().unwrap_or(Path::new(".")).to_owned();
-            config.resolve_paths(&base);
-            (config, base)
-        } else if let Some(public) = public_key {
+        let (config, base) = if let Some(public) = public_key {
             let mut policy = TrustPolicy::new(require_transform);
             policy.add_key(TrustedKey {
                 name: format!("--public-key {}", short_id(public)),
@@ -147,6 +142,11 @@ impl<'a> Run<'a> {
                 retired: false,
             });
             return Ok(policy);
+        } else if let Some(path) = trust_file {
+            let mut config = ProvenanceConfig::from_toml_file(path)?;
+            let base = path.parent().unwrap_or(Path::new(".")).to_owned();
+            config.resolve_paths(&base);
+            (config, base)
         } else if let Some(name) = key {
             let config = ProvenanceConfig {
                 require_transform,
