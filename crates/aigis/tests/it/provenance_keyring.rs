@@ -509,16 +509,20 @@ fn without_a_workspace_only_pem_keys_work_and_the_ledger_is_skipped() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     // No workspace store: --store is needed.
     let key = attest_key.to_str().unwrap();
-    let out = run(&[
-        "attest",
-        "eval",
-        "--model",
-        "model",
-        "--metrics",
-        "model/config.json",
-        "--key-file",
-        key,
-    ]);
+    let eval = |extra: &[&str]| {
+        let base = [
+            "attest",
+            "eval",
+            "--model",
+            "model",
+            "--metrics",
+            "model/config.json",
+            "--key-file",
+            key,
+        ];
+        run(&[&base[..], extra].concat())
+    };
+    let out = eval(&[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr_of(&out).contains("no attestation store"),
@@ -526,24 +530,23 @@ fn without_a_workspace_only_pem_keys_work_and_the_ledger_is_skipped() {
         stderr_of(&out)
     );
     // With a PEM key and a store it works, and says the ledger is skipped.
-    let out = run(&[
-        "attest",
-        "eval",
-        "--model",
-        "model",
-        "--metrics",
-        "model/config.json",
-        "--key-file",
-        key,
-        "--store",
-        "s",
-    ]);
+    let out = eval(&["--store", "s", "--envelope-out", "eval.dsse.json"]);
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(
         stderr_of(&out).contains("not recorded in a ledger"),
         "{}",
         stderr_of(&out)
     );
+    // So does verifying with a PEM public key.
+    let out = run(&[
+        "verify",
+        "--envelope",
+        "eval.dsse.json",
+        "--public-key",
+        attest_pub.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("not recorded in a ledger"));
     // Verify without trusted keys is a usage error naming the options.
     let out = run(&["verify", "--chain", "model", "--store", "s"]);
     assert_eq!(out.status.code(), Some(2));
@@ -555,20 +558,14 @@ fn without_a_workspace_only_pem_keys_work_and_the_ledger_is_skipped() {
     // --quiet silences the note.
     let out = run(&[
         "--quiet",
-        "attest",
-        "eval",
-        "--model",
-        "model",
-        "--metrics",
-        "model/config.json",
-        "--key-file",
-        key,
-        "--store",
-        "s",
+        "verify",
+        "--envelope",
+        "eval.dsse.json",
+        "--public-key",
+        attest_pub.to_str().unwrap(),
     ]);
     assert!(out.status.success());
     assert!(stderr_of(&out).is_empty(), "{}", stderr_of(&out));
     let entries: Vec<_> = fs::read_dir(root.join("s/sha256")).unwrap().collect();
     assert_eq!(entries.len(), 1);
-    let _ = attest_pub;
 }
