@@ -38,8 +38,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Init(args) => init::run(&args, &Settings::load_for_init(quiet)?),
         Command::Keys { command } => keys::run(command, &Settings::load(quiet)?),
         Command::Ledger { command } => ledger::run(command, quiet),
-        Command::Sign(args) => sign::run(&cli.global, args),
-        Command::Attest(args) => attest::run(&cli.global, args),
-        Command::Verify(args) => verify::run(&cli.global, args),
+        Command::Sign(args) => sign::run(&cli.global, &Settings::load(quiet)?, args),
+        Command::Attest(args) => attest::run(&cli.global, &Settings::load(quiet)?, args),
+        Command::Verify(args) => verify::run(&cli.global, &Settings::load(quiet)?, args),
     }
 }

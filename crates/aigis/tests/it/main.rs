@@ -5,6 +5,7 @@ mod keys;
 mod ledger;
 mod ledger_faults;
 mod provenance;
+mod provenance_keyring;
 mod scan_accuracy;
 mod scan_bad_input;
 mod scan_inputs;
