@@ -26,6 +26,11 @@ pub const CONTEXT_BOOST_AFTER: f32 = 0.3;
 pub const HINT_BOOST: f32 = 0.35;
 /// A finding with supporting context scores at least this.
 pub const MIN_WITH_CONTEXT: f32 = 0.4;
+/// Context words, field names and column priors raise a score to at most
+/// this: they make an entity more likely, never certain. Only a
+/// recognizer's own score (a deny-list literal, say) can be 1.0, so
+/// `--min-score 1` keeps exactly the findings a recognizer is sure of.
+pub const MAX_WITH_CONTEXT: f32 = 0.99;
 
 /// Built-in context words per entity.
 pub(crate) fn builtin_words() -> Vec<(Entity, &'static [&'static str])> {

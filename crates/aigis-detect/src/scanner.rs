@@ -339,7 +339,8 @@ impl Scanner {
         if supported {
             score = score.max(context::MIN_WITH_CONTEXT);
         }
-        score.min(1.0)
+        let base = f.score.clamp(0.0, 1.0);
+        score.min(base.max(context::MAX_WITH_CONTEXT))
     }
 }
 
@@ -527,5 +528,41 @@ mod tests {
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].entity, Entity::LOCATION);
         assert_eq!(v[1].entity, Entity::PHONE_NUMBER);
+    }
+
+    /// Reports one fixed finding over the whole field.
+    struct Fixed(f32);
+
+    impl Recognizer for Fixed {
+        fn name(&self) -> &'static str {
+            "fixed"
+        }
+        fn recognize(&self, text: &str, _: FieldHint<'_>, out: &mut Vec<Finding>) {
+            out.push(f(Entity::PERSON, 0, text.len(), self.0));
+        }
+    }
+
+    #[test]
+    fn context_raises_a_score_but_never_to_certainty() {
+        let prior = crate::ColumnPrior {
+            entity: Entity::PERSON,
+            confidence: 1.0,
+        };
+        let hint = FieldHint::named("patient name").with_prior(Some(&prior));
+        for base in [0.1, 0.4, 0.7, 0.95] {
+            let s = Scanner::from_recognizers(vec![Box::new(Fixed(base))]);
+            let got = s.scan("Ada", hint);
+            assert_eq!(got.len(), 1, "{base}");
+            // Context is only consulted where it can change the outcome.
+            assert!(got[0].score > base || base >= DEFAULT_MIN_SCORE, "{base} -> {}", got[0].score);
+            assert!(got[0].score <= context::MAX_WITH_CONTEXT, "{base} -> {}", got[0].score);
+            let why = s.explain("Ada", hint);
+            assert_eq!(why[0].1.final_score, got[0].score);
+        }
+        // A recognizer that is certain stays certain.
+        let s = Scanner::from_recognizers(vec![Box::new(Fixed(1.0))]);
+        assert_eq!(s.scan("Ada", hint)[0].score, 1.0);
+        let s = Scanner::builder().builtin(false).recognizer(Box::new(Fixed(1.0))).min_score(1.0).build();
+        assert_eq!(s.scan("Ada", hint).len(), 1);
     }
 }
