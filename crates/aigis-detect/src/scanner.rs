@@ -311,7 +311,7 @@ impl Scanner {
                     });
                 }
             }
-            if let Some(name) = hint.name {
+            if let Some(name) = hint.name.filter(|n| !context::generic_field_name(n)) {
                 let parts = cache.name(name);
                 if let Some((p, _)) = words.find(parts.words(), true) {
                     score += context::HINT_BOOST;
@@ -340,7 +340,11 @@ impl Scanner {
             score = score.max(context::MIN_WITH_CONTEXT);
         }
         let base = f.score.clamp(0.0, 1.0);
-        score.min(base.max(context::MAX_WITH_CONTEXT))
+        if score > base {
+            context::saturate(score).max(base)
+        } else {
+            score
+        }
     }
 }
 
@@ -564,5 +568,38 @@ mod tests {
         assert_eq!(s.scan("Ada", hint)[0].score, 1.0);
         let s = Scanner::builder().builtin(false).recognizer(Box::new(Fixed(1.0))).min_score(1.0).build();
         assert_eq!(s.scan("Ada", hint).len(), 1);
+    }
+
+    #[test]
+    fn saturation_keeps_the_order_of_raw_scores() {
+        let mut last = 0.0;
+        for i in 0..=250 {
+            let raw = i as f32 / 100.0;
+            let s = context::saturate(raw);
+            assert!(s >= last && s < context::MAX_WITH_CONTEXT, "{raw} -> {s}");
+            if raw <= context::KNEE {
+                assert_eq!(s, raw);
+            } else {
+                assert!(s > last, "{raw} -> {s}");
+            }
+            last = s;
+        }
+    }
+
+    #[test]
+    fn generic_field_names_are_no_evidence() {
+        let s = Scanner::builtin();
+        // A bare ten-digit run fits the US plan but needs context: "phone"
+        // as the field name is context, "text" (the usual JSON key for free
+        // text) is not, though "text" is a phone context word in prose.
+        let num = "2125550143";
+        assert!(!s.scan(num, FieldHint::named("phone")).is_empty());
+        assert!(s.scan(num, FieldHint::named("text")).is_empty());
+        assert!(s.scan(num, FieldHint::named("customer_notes")).is_empty());
+        let t = "meet me later, her number is 2125550143";
+        let found = s.scan(t, FieldHint::named("text"));
+        assert_eq!(found.iter().map(|f| f.entity.as_str()).collect::<Vec<_>>(), ["PHONE_NUMBER"]);
+        assert!(context::generic_field_name("$.payload.message"));
+        assert!(!context::generic_field_name("mobile"));
     }
 }

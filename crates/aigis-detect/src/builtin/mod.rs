@@ -57,6 +57,7 @@ pub(crate) mod kw {
     pub const FR_STREET: u32 = 1 << 19;
     pub const CITY_PARTICLE: u32 = 1 << 20;
     pub const ADDR_PARTICLE: u32 = 1 << 21;
+    pub const ADDRESS_CUE: u32 = 1 << 22;
 }
 
 /// Every recognizer word list with its keyword bit, loaded into the
@@ -70,6 +71,7 @@ pub(crate) fn keywords() -> Vec<(&'static [&'static str], u32)> {
         (names::CONNECTORS, kw::CONNECTOR),
         (names::PLACE_PARTICLES, kw::PLACE_PARTICLE),
         (names::CUES, kw::CUE),
+        (names::ADDRESS_CUES, kw::ADDRESS_CUE),
         (names::CALENDAR, kw::CALENDAR),
         (address::SUFFIX_TYPES, kw::STREET_SUFFIX),
         (address::PREFIX_TYPES, kw::STREET_PREFIX),

@@ -476,6 +476,12 @@ fn judge(
         emit_location(cx, out, start, end, 0.5, "toponymic suffix");
         return;
     }
+    if c & (class::FIRST | class::LAST | class::PLACE | class::COMMON) == 0
+        && cue_before(cx, g[0].first_tok, kw::ADDRESS_CUE)
+    {
+        emit_person(cx, out, start, end, 0.6, "unknown capitalized word after a cue that addresses a person");
+        return;
+    }
     if c & (class::FIRST | class::LAST) != 0 {
         let cue = person_cue(cx, g[0].first_tok);
         let strong = c & (class::FIRST | class::LAST) != 0 && !common;
@@ -595,7 +601,24 @@ pub(crate) const CUES: &[&str] = &[
     "driver",
 ];
 
+/// Cues that address or name a person directly ("Dear X", "thanks X",
+/// "cardholder X", "it's X"): strong enough to make a capitalized word
+/// that is in no gazetteer a person's name. A subset of [`CUES`]; words
+/// like "from", "to" or "with" are cues for a known name only.
+pub(crate) const ADDRESS_CUES: &[&str] = &[
+    "dear", "hi", "hello", "hey", "thanks", "thank", "thx", "cheers", "cardholder", "holder",
+    "customer", "patient", "client", "employee", "applicant", "beneficiary", "caller", "named",
+    "called", "signed", "attention", "attn", "tenant", "payee", "recipient", "sincerely",
+    "regards", "passenger", "guest",
+];
+
 fn person_cue(cx: &Cx<'_>, tok: usize) -> bool {
+    cue_before(cx, tok, kw::CUE)
+}
+
+/// A cue of `bits` right before `tok` (at most a few characters of
+/// punctuation between, no line break), or "it's" / "i'm".
+fn cue_before(cx: &Cx<'_>, tok: usize, bits: u32) -> bool {
     if tok == 0 {
         return false;
     }
@@ -603,7 +626,7 @@ fn person_cue(cx: &Cx<'_>, tok: usize) -> bool {
     if gap.len() > 3 || gap.contains(&b'\n') {
         return false;
     }
-    if cx.has(tok - 1, kw::CUE) {
+    if cx.has(tok - 1, bits) {
         return true;
     }
     // "it's X", "i'm X" (the apostrophe splits the word)
@@ -695,6 +718,17 @@ mod tests {
             found("name=\"María José de la Fuente\""),
             [(Entity::PERSON, "María José de la Fuente")]
         );
+    }
+
+    #[test]
+    fn unknown_words_are_names_only_after_a_cue_that_addresses_someone() {
+        assert_eq!(found("Dear Zbigniewa, your card"), [(Entity::PERSON, "Zbigniewa")]);
+        assert_eq!(found("hey it's Zbigniewa, can you"), [(Entity::PERSON, "Zbigniewa")]);
+        assert_eq!(found("cardholder Kwiatkowsky, PAN"), [(Entity::PERSON, "Kwiatkowsky")]);
+        // Not after weaker cues, nor ordinary words or months.
+        assert!(found("shipped from Zbigniewa today").is_empty());
+        assert!(found("Dear Customer, thanks").is_empty());
+        assert!(found("thanks Monday works").is_empty());
     }
 
     #[test]
