@@ -458,6 +458,9 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
                 .or_else(|| german(cx, i))
                 .or_else(|| unit_first(cx, i))
                 .or_else(|| military(cx, i))
+                .or_else(|| french_without_number(cx, i))
+        } else if t.is(flag::ALPHA) {
+            french_without_number(cx, i)
         } else {
             None
         };
@@ -529,6 +532,20 @@ fn number_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
         k += 1;
     }
     None
+}
+
+/// `rue Verdier, 02881 Boutin`, `chemin du Moulin, 23510 Duval`: a French
+/// street type and name with no house number (common for rural roads),
+/// accepted only when a comma and a five-digit postcode follow.
+fn french_without_number(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
+    let toks = cx.toks;
+    if !cx.has(i, kw::FR_STREET) || cx.gap_after(i) != b" " {
+        return None;
+    }
+    let last = name_words(cx, i + 1, 6)?;
+    let postcode = toks.get(last + 1)?;
+    (cx.gap_after(last) == b", " && postcode.is(flag::DIGITS) && postcode.len() == 5)
+        .then_some((last, "French street type and name, postcode"))
 }
 
 /// Capitalized words (with particles) from `k`; returns the last word.
@@ -902,9 +919,13 @@ mod tests {
             "63, rue Gilbert Guillon, 26497 Saint Margaux",
             "USNS Smith, FPO AP 12345",
             "45216 Alexander Glens Apt. 117, East Tamara, WI 94724",
+            "rue de Georges, 69640 Vaillant",
+            "chemin Stéphane Jacquot, 89229 Pires",
         ] {
             let s = format!("ship to {a}. Thanks");
             assert_eq!(locs(&s), [a], "{a}");
         }
+        // Without a house number, only with a postcode.
+        assert!(locs("take the rue Verdier to the left").is_empty());
     }
 }
