@@ -311,8 +311,7 @@ impl Scanner {
                     });
                 }
             }
-            if let Some(name) = hint.name.filter(|n| !context::generic_field_name(n)) {
-                let parts = cache.name(name);
+            if let Some(parts) = hint.name.and_then(|name| cache.name(name)) {
                 if let Some((p, _)) = words.find(parts.words(), true) {
                     score += context::HINT_BOOST;
                     supported = true;
@@ -353,7 +352,8 @@ impl Scanner {
 #[derive(Default)]
 struct WindowCache<'t> {
     span: Option<(usize, usize, context::Window<'t>, context::Window<'t>)>,
-    name: Option<context::Window<'t>>,
+    /// The field name's words, `None` inside when the name is generic.
+    name: Option<Option<context::Window<'t>>>,
 }
 
 impl<'t> WindowCache<'t> {
@@ -369,8 +369,12 @@ impl<'t> WindowCache<'t> {
         }
     }
 
-    fn name(&mut self, name: &'t str) -> context::Window<'t> {
-        *self.name.get_or_insert_with(|| context::words_before(name.as_bytes(), name.len(), 8))
+    /// The words of the field's name, or `None` for a generic name
+    /// (`text`, `message`, ...) that is no evidence.
+    fn name(&mut self, name: &'t str) -> Option<context::Window<'t>> {
+        *self.name.get_or_insert_with(|| {
+            (!context::generic_field_name(name)).then(|| context::words_before(name.as_bytes(), name.len(), 8))
+        })
     }
 }
 
