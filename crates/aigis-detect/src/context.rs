@@ -60,10 +60,36 @@ pub fn saturate(raw: f32) -> f32 {
 /// number in "text me at ...").
 pub(crate) fn generic_field_name(name: &str) -> bool {
     const GENERIC: &[&str] = &[
-        "text", "body", "content", "contents", "message", "msg", "messages", "note", "notes",
-        "comment", "comments", "description", "desc", "details", "summary", "value", "values",
-        "data", "payload", "input", "output", "prompt", "response", "completion", "log", "line",
-        "raw", "remarks", "memo", "transcript",
+        "text",
+        "body",
+        "content",
+        "contents",
+        "message",
+        "msg",
+        "messages",
+        "note",
+        "notes",
+        "comment",
+        "comments",
+        "description",
+        "desc",
+        "details",
+        "summary",
+        "value",
+        "values",
+        "data",
+        "payload",
+        "input",
+        "output",
+        "prompt",
+        "response",
+        "completion",
+        "log",
+        "line",
+        "raw",
+        "remarks",
+        "memo",
+        "transcript",
     ];
     let last = name
         .rsplit(|c: char| !c.is_ascii_alphanumeric())
@@ -76,7 +102,9 @@ pub(crate) fn generic_field_name(name: &str) -> bool {
 /// "transferred from", "lives in"). They count only before a finding and
 /// only within [`FUNCTION_WORD_REACH`] words of it: "funds go to" after a
 /// name, or an "in" six words back, says nothing about it.
-const FUNCTION_WORDS: &[&str] = &["at", "by", "for", "from", "in", "into", "near", "of", "on", "to", "with"];
+const FUNCTION_WORDS: &[&str] = &[
+    "at", "by", "for", "from", "in", "into", "near", "of", "on", "to", "with",
+];
 
 /// Largest distance (0 = adjacent, 1 = one word between) at which a
 /// function word counts.
@@ -418,8 +446,8 @@ impl Words {
             if let Some(v) = self.by_last.get_mut(key(parts.last())) {
                 v.push(idx);
             }
-            let function = parts.len() == 1
-                && FUNCTION_WORDS.iter().any(|f| f.as_bytes() == &*parts[0]);
+            let function =
+                parts.len() == 1 && FUNCTION_WORDS.iter().any(|f| f.as_bytes() == &*parts[0]);
             // A function word says something about the word right after
             // it ("moved to X"), nothing about the one before it.
             if !function && let Some(v) = self.by_first.get_mut(key(parts.first())) {

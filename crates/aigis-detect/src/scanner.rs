@@ -176,14 +176,12 @@ impl Scanner {
         while i < n {
             let j = cluster_end(tail, i);
             let contested = j - i > 1;
-            for k in i..j {
-                let f = &tail[k];
-                let score = if contested || f.score < self.min_score {
+            for f in &mut tail[i..j] {
+                f.score = if contested || f.score < self.min_score {
                     self.enhance(text, hint, f, None, &mut cache)
                 } else {
                     f.score.min(1.0)
                 };
-                tail[k].score = score;
             }
             i = j;
         }
@@ -286,19 +284,31 @@ impl Scanner {
         cache: &mut WindowCache<'t>,
     ) -> f32 {
         let mut score = f.score.clamp(0.0, 1.0);
-        let words = self.context.iter().find(|(e, _)| *e == f.entity).map(|(_, w)| w);
+        let words = self
+            .context
+            .iter()
+            .find(|(e, _)| *e == f.entity)
+            .map(|(_, w)| w);
         let mut supported = false;
         if let Some(words) = words.filter(|w| !w.is_empty()) {
             let (before, after) = cache.windows(text.as_bytes(), f.start, f.end);
-            let mut hit = words.find(before.words(), true).map(|(p, d)| (p, d, "before"));
+            let mut hit = words
+                .find(before.words(), true)
+                .map(|(p, d)| (p, d, "before"));
             if hit.is_none() {
-                hit = words.find(after.words(), false).map(|(p, d)| (p, d, "after"));
+                hit = words
+                    .find(after.words(), false)
+                    .map(|(p, d)| (p, d, "after"));
             }
             if let Some((p, dist, side)) = hit {
                 // Nearer words weigh a little more, so that of two entities
                 // competing for one span the one with the nearest context
                 // wins; words before a value count more than words after it.
-                let base = if side == "before" { context::CONTEXT_BOOST } else { context::CONTEXT_BOOST_AFTER };
+                let base = if side == "before" {
+                    context::CONTEXT_BOOST
+                } else {
+                    context::CONTEXT_BOOST_AFTER
+                };
                 let boost = base + 0.002 * (8usize.saturating_sub(dist)) as f32;
                 score += boost;
                 supported = true;
@@ -311,16 +321,16 @@ impl Scanner {
                     });
                 }
             }
-            if let Some(parts) = hint.name.and_then(|name| cache.name(name)) {
-                if let Some((p, _)) = words.find(parts.words(), true) {
-                    score += context::HINT_BOOST;
-                    supported = true;
-                    if let Some(t) = trace.as_deref_mut() {
-                        t.field_name = Some(FieldEvidence {
-                            word: words.phrase(p),
-                            boost: context::HINT_BOOST,
-                        });
-                    }
+            if let Some(parts) = hint.name.and_then(|name| cache.name(name))
+                && let Some((p, _)) = words.find(parts.words(), true)
+            {
+                score += context::HINT_BOOST;
+                supported = true;
+                if let Some(t) = trace.as_deref_mut() {
+                    t.field_name = Some(FieldEvidence {
+                        word: words.phrase(p),
+                        boost: context::HINT_BOOST,
+                    });
                 }
             }
         }
@@ -328,7 +338,7 @@ impl Scanner {
             let boost = PRIOR_BOOST * prior.confidence.clamp(0.0, 1.0);
             score += boost;
             supported = true;
-            if let Some(t) = trace.as_deref_mut() {
+            if let Some(t) = trace {
                 t.prior = Some(PriorEvidence {
                     confidence: prior.confidence,
                     boost,
@@ -357,7 +367,12 @@ struct WindowCache<'t> {
 }
 
 impl<'t> WindowCache<'t> {
-    fn windows(&mut self, text: &'t [u8], start: usize, end: usize) -> (context::Window<'t>, context::Window<'t>) {
+    fn windows(
+        &mut self,
+        text: &'t [u8],
+        start: usize,
+        end: usize,
+    ) -> (context::Window<'t>, context::Window<'t>) {
         match self.span {
             Some((s, e, b, a)) if s == start && e == end => (b, a),
             _ => {
@@ -373,7 +388,8 @@ impl<'t> WindowCache<'t> {
     /// (`text`, `message`, ...) that is no evidence.
     fn name(&mut self, name: &'t str) -> Option<context::Window<'t>> {
         *self.name.get_or_insert_with(|| {
-            (!context::generic_field_name(name)).then(|| context::words_before(name.as_bytes(), name.len(), 8))
+            (!context::generic_field_name(name))
+                .then(|| context::words_before(name.as_bytes(), name.len(), 8))
         })
     }
 }
@@ -562,15 +578,27 @@ mod tests {
             let got = s.scan("Ada", hint);
             assert_eq!(got.len(), 1, "{base}");
             // Context is only consulted where it can change the outcome.
-            assert!(got[0].score > base || base >= DEFAULT_MIN_SCORE, "{base} -> {}", got[0].score);
-            assert!(got[0].score <= context::MAX_WITH_CONTEXT, "{base} -> {}", got[0].score);
+            assert!(
+                got[0].score > base || base >= DEFAULT_MIN_SCORE,
+                "{base} -> {}",
+                got[0].score
+            );
+            assert!(
+                got[0].score <= context::MAX_WITH_CONTEXT,
+                "{base} -> {}",
+                got[0].score
+            );
             let why = s.explain("Ada", hint);
             assert_eq!(why[0].1.final_score, got[0].score);
         }
         // A recognizer that is certain stays certain.
         let s = Scanner::from_recognizers(vec![Box::new(Fixed(1.0))]);
         assert_eq!(s.scan("Ada", hint)[0].score, 1.0);
-        let s = Scanner::builder().builtin(false).recognizer(Box::new(Fixed(1.0))).min_score(1.0).build();
+        let s = Scanner::builder()
+            .builtin(false)
+            .recognizer(Box::new(Fixed(1.0)))
+            .min_score(1.0)
+            .build();
         assert_eq!(s.scan("Ada", hint).len(), 1);
     }
 
@@ -602,7 +630,10 @@ mod tests {
         assert!(s.scan(num, FieldHint::named("customer_notes")).is_empty());
         let t = "meet me later, her number is 2125550143";
         let found = s.scan(t, FieldHint::named("text"));
-        assert_eq!(found.iter().map(|f| f.entity.as_str()).collect::<Vec<_>>(), ["PHONE_NUMBER"]);
+        assert_eq!(
+            found.iter().map(|f| f.entity.as_str()).collect::<Vec<_>>(),
+            ["PHONE_NUMBER"]
+        );
         assert!(context::generic_field_name("$.payload.message"));
         assert!(!context::generic_field_name("mobile"));
     }

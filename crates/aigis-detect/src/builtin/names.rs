@@ -163,7 +163,6 @@ pub(crate) const LEGAL: &[&str] = &[
     "snc",
 ];
 
-
 #[inline]
 fn word_token(t: &Token) -> bool {
     t.is(flag::ALPHA) && !t.is(flag::CLAIMED)
@@ -464,7 +463,11 @@ fn judge(
     let c = g[0].cls;
     let common = c & class::COMMON != 0;
     let word = cx.b(&cx.toks[g[0].first_tok]);
-    if g[0].initial || word.len() < 3 || cx.has(g[0].first_tok, kw::CALENDAR) || glued(cx, start, end) {
+    if g[0].initial
+        || word.len() < 3
+        || cx.has(g[0].first_tok, kw::CALENDAR)
+        || glued(cx, start, end)
+    {
         return;
     }
     if c & class::PLACE != 0 && c & (class::FIRST | class::LAST) == 0 {
@@ -479,7 +482,14 @@ fn judge(
     if c & (class::FIRST | class::LAST | class::PLACE | class::COMMON) == 0
         && cue_before(cx, g[0].first_tok, kw::ADDRESS_CUE)
     {
-        emit_person(cx, out, start, end, 0.6, "unknown capitalized word after a cue that addresses a person");
+        emit_person(
+            cx,
+            out,
+            start,
+            end,
+            0.6,
+            "unknown capitalized word after a cue that addresses a person",
+        );
         return;
     }
     if c & (class::FIRST | class::LAST) != 0 {
@@ -523,10 +533,44 @@ fn judge(
 
 /// Month and weekday names and abbreviations, which are also first names.
 pub(crate) const CALENDAR: &[&str] = &[
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "january", "february", "march", "april", "june", "july", "august", "september", "october",
-    "november", "december", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 /// Words joining the parts of a company name ("Smith and Sons").
@@ -606,10 +650,35 @@ pub(crate) const CUES: &[&str] = &[
 /// that is in no gazetteer a person's name. A subset of [`CUES`]; words
 /// like "from", "to" or "with" are cues for a known name only.
 pub(crate) const ADDRESS_CUES: &[&str] = &[
-    "dear", "hi", "hello", "hey", "thanks", "thank", "thx", "cheers", "cardholder", "holder",
-    "customer", "patient", "client", "employee", "applicant", "beneficiary", "caller", "named",
-    "called", "signed", "attention", "attn", "tenant", "payee", "recipient", "sincerely",
-    "regards", "passenger", "guest",
+    "dear",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "thank",
+    "thx",
+    "cheers",
+    "cardholder",
+    "holder",
+    "customer",
+    "patient",
+    "client",
+    "employee",
+    "applicant",
+    "beneficiary",
+    "caller",
+    "named",
+    "called",
+    "signed",
+    "attention",
+    "attn",
+    "tenant",
+    "payee",
+    "recipient",
+    "sincerely",
+    "regards",
+    "passenger",
+    "guest",
 ];
 
 fn person_cue(cx: &Cx<'_>, tok: usize) -> bool {
@@ -630,14 +699,19 @@ fn cue_before(cx: &Cx<'_>, tok: usize, bits: u32) -> bool {
         return true;
     }
     // "it's X", "i'm X" (the apostrophe splits the word)
-    let Some(prev) = cx.toks.get(tok - 1) else { return false };
+    let Some(prev) = cx.toks.get(tok - 1) else {
+        return false;
+    };
     let p = cx.b(prev);
     tok >= 2
         && (p.eq_ignore_ascii_case(b"s") || p.eq_ignore_ascii_case(b"m"))
         && matches!(cx.gap_before(tok - 1), b"'" | b"\xe2\x80\x99")
         && cx.toks.get(tok - 2).is_some_and(|t| {
             let w = cx.b(t);
-            w.eq_ignore_ascii_case(b"it") || w.eq_ignore_ascii_case(b"i") || w.eq_ignore_ascii_case(b"he") || w.eq_ignore_ascii_case(b"she")
+            w.eq_ignore_ascii_case(b"it")
+                || w.eq_ignore_ascii_case(b"i")
+                || w.eq_ignore_ascii_case(b"he")
+                || w.eq_ignore_ascii_case(b"she")
         })
 }
 
@@ -646,7 +720,9 @@ fn has_place_suffix(word: &str) -> bool {
     let Some(f) = gazetteer::fold(word, &mut buf) else {
         return false;
     };
-    PLACE_SUFFIXES.iter().any(|s| f.len() >= s.len() + 3 && f.ends_with(s.as_bytes()))
+    PLACE_SUFFIXES
+        .iter()
+        .any(|s| f.len() >= s.len() + 3 && f.ends_with(s.as_bytes()))
 }
 
 /// Whether the text between `start` and `end` (a run) is a gazetteer place.
@@ -722,9 +798,18 @@ mod tests {
 
     #[test]
     fn unknown_words_are_names_only_after_a_cue_that_addresses_someone() {
-        assert_eq!(found("Dear Zbigniewa, your card"), [(Entity::PERSON, "Zbigniewa")]);
-        assert_eq!(found("hey it's Zbigniewa, can you"), [(Entity::PERSON, "Zbigniewa")]);
-        assert_eq!(found("cardholder Kwiatkowsky, PAN"), [(Entity::PERSON, "Kwiatkowsky")]);
+        assert_eq!(
+            found("Dear Zbigniewa, your card"),
+            [(Entity::PERSON, "Zbigniewa")]
+        );
+        assert_eq!(
+            found("hey it's Zbigniewa, can you"),
+            [(Entity::PERSON, "Zbigniewa")]
+        );
+        assert_eq!(
+            found("cardholder Kwiatkowsky, PAN"),
+            [(Entity::PERSON, "Kwiatkowsky")]
+        );
         // Not after weaker cues, nor ordinary words or months.
         assert!(found("shipped from Zbigniewa today").is_empty());
         assert!(found("Dear Customer, thanks").is_empty());

@@ -279,7 +279,10 @@ deny_list = ["Project Titan"]
     t.write("m.txt", "see TCK-12345 from ada@example.com\n");
     let (code, found, stderr) = scan_json(t.path(), &["--recognizers", "p.yaml", "m.txt"]);
     assert_eq!(code, 0, "{stderr}");
-    let entities: Vec<_> = found.iter().map(|f| f["entity"].as_str().unwrap()).collect();
+    let entities: Vec<_> = found
+        .iter()
+        .map(|f| f["entity"].as_str().unwrap())
+        .collect();
     assert_eq!(entities, ["TICKET"], "{found:?}");
 
     t.write("bad.toml", "[[recognizer]]\nname = \"x\"\n");
