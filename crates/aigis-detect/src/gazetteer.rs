@@ -70,14 +70,37 @@ impl Hasher for Fx {
     }
 
     #[inline]
+    fn write_u128(&mut self, i: u128) {
+        self.write_usize(i as u64 as usize);
+        self.write_usize((i >> 64) as u64 as usize);
+    }
+
+    #[inline]
     fn finish(&self) -> u64 {
         self.0
     }
 }
 
 type Map = HashMap<&'static [u8], u32, BuildHasherDefault<Fx>>;
+/// Keys of up to 16 bytes packed into an integer (zero-padded; folded
+/// words hold no NUL byte): a probe compares integers instead of following
+/// a pointer to the key, which keeps lookups to one cache miss.
+type ShortMap = HashMap<u128, u32, BuildHasherDefault<Fx>>;
+
+/// Longest key kept in the short map.
+const SHORT: usize = 16;
+
+#[inline]
+fn pack(b: &[u8]) -> Option<u128> {
+    let mut w = [0u8; SHORT];
+    w.get_mut(..b.len())?.copy_from_slice(b);
+    Some(u128::from_le_bytes(w))
+}
 
 struct Gazetteer {
+    /// Words of up to [`SHORT`] bytes.
+    short: ShortMap,
+    /// Longer words and multi-word places.
     words: Map,
     /// Sorted (code point, folded) pairs for non-ASCII letters.
     fold: Vec<(u32, &'static str)>,
@@ -132,7 +155,17 @@ fn load() -> Gazetteer {
             }
         }
     }
-    Gazetteer { words, fold }
+    let mut short: ShortMap =
+        HashMap::with_capacity_and_hasher(words.len(), BuildHasherDefault::default());
+    words.retain(|k, v| match pack(k) {
+        Some(p) => {
+            short.insert(p, *v);
+            false
+        }
+        None => true,
+    });
+    words.shrink_to_fit();
+    Gazetteer { short, words, fold }
 }
 
 /// Forces the lists to load (so the first scan is not the slow one).
@@ -143,7 +176,13 @@ pub(crate) fn warm() {
 /// Classes of an already folded word (0 if unknown).
 #[inline]
 pub(crate) fn lookup(folded: &[u8]) -> u32 {
-    GAZ.words.get(folded).copied().unwrap_or(0)
+    let g = &*GAZ;
+    match pack(folded) {
+        Some(p) => g.short.get(&p),
+        None => g.words.get(folded),
+    }
+    .copied()
+    .unwrap_or(0)
 }
 
 /// Folds `s` (lowercase ASCII, accents removed) into `buf`; `None` if it
@@ -200,6 +239,12 @@ mod tests {
         assert!(classes("invoice") & class::COMMON != 0);
         assert!(classes("Patiño") & class::LAST != 0 || classes("Patino") & class::LAST != 0);
         assert_eq!(classes("Xqzzv"), 0);
+        // Exactly 16 bytes and longer keys live in different maps.
+        assert!(lookup(b"bosnia and herzegovina") & class::PLACE != 0);
+        assert!(lookup(b"bosnia") & class::PLACE_START != 0);
+        assert_eq!(lookup(b"bosnia and herzegovinx"), 0);
+        assert_eq!(lookup(b"abcdefghijklmnop"), 0);
+        assert_eq!(lookup(b""), 0);
         let mut buf = [0u8; 64];
         assert_eq!(fold("Straße", &mut buf), Some(&b"strasse"[..]));
     }
