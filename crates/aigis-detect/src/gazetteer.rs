@@ -100,6 +100,9 @@ fn pack(b: &[u8]) -> Option<u128> {
 struct Gazetteer {
     /// Words of up to [`SHORT`] bytes.
     short: ShortMap,
+    /// The keyword words alone (recognizer word lists), with only their
+    /// keyword bits: a few thousand entries instead of 300,000.
+    keywords: Map,
     /// Longer words and multi-word places.
     words: Map,
     /// Sorted (code point, folded) pairs for non-ASCII letters.
@@ -146,12 +149,14 @@ fn load() -> Gazetteer {
         })
         .collect();
     fold.sort_unstable();
+    let mut keywords: Map = HashMap::default();
     for (list, bit) in crate::builtin::keywords() {
         for w in list {
             let mut buf = [0u8; 64];
             if let Some(f) = fold_with(&fold, w, &mut buf) {
                 let key: &'static [u8] = Box::leak(f.to_vec().into_boxed_slice());
                 *words.entry(key).or_insert(0) |= bit;
+                *keywords.entry(key).or_insert(0) |= bit;
             }
         }
     }
@@ -165,7 +170,12 @@ fn load() -> Gazetteer {
         None => true,
     });
     words.shrink_to_fit();
-    Gazetteer { short, words, fold }
+    Gazetteer {
+        short,
+        keywords,
+        words,
+        fold,
+    }
 }
 
 /// Forces the lists to load (so the first scan is not the slow one).
@@ -226,6 +236,15 @@ pub(crate) fn classes(word: &str) -> u32 {
     fold(word, &mut buf).map_or(0, lookup)
 }
 
+/// Keyword bits alone of a word as written (folded first); the same as
+/// `classes(word)` with the gazetteer class bits masked off.
+pub(crate) fn keyword_classes(word: &str) -> u32 {
+    let mut buf = [0u8; 64];
+    fold(word, &mut buf)
+        .and_then(|f| GAZ.keywords.get(f).copied())
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +264,9 @@ mod tests {
         assert_eq!(lookup(b"bosnia and herzegovinx"), 0);
         assert_eq!(lookup(b"abcdefghijklmnop"), 0);
         assert_eq!(lookup(b""), 0);
+        for w in ["dear", "rue", "de", "jennifer", "invoice", "allée", "xqzzv"] {
+            assert_eq!(keyword_classes(w), classes(w) & !0xFF, "{w}");
+        }
         let mut buf = [0u8; 64];
         assert_eq!(fold("Straße", &mut buf), Some(&b"strasse"[..]));
     }

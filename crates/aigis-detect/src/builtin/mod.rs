@@ -104,6 +104,11 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     /// Gazetteer and keyword classes of token `i` (0 for non-words).
+    ///
+    /// Gazetteer classes (name, place, common word) are only ever asked of
+    /// capitalized words, where names start; a word in lower case gets its
+    /// keyword bits alone ("dear", "rue", "de"), from a map small enough to
+    /// stay in cache.
     #[inline]
     pub fn cls(&self, i: usize) -> u32 {
         let Some(c) = self.classes.get(i) else {
@@ -114,7 +119,13 @@ impl<'a> Cx<'a> {
             return v;
         }
         let v = match self.toks.get(i) {
-            Some(t) if t.is(flag::ALPHA) && t.len() <= 40 => crate::gazetteer::classes(self.s(t)),
+            Some(t) if t.is(flag::ALPHA) && t.len() <= 40 => {
+                if t.is(flag::UPPER_FIRST) {
+                    crate::gazetteer::classes(self.s(t))
+                } else {
+                    crate::gazetteer::keyword_classes(self.s(t))
+                }
+            }
             _ => 0,
         };
         c.set(v);
