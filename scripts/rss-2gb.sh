@@ -2,11 +2,13 @@
 # Memory bar: generates a ~2 GB CSV under /tmp (the dev table's rows repeated)
 # and reports the peak RSS of `aigis scan` over it (JSON output to /dev/null).
 #   scripts/rss-2gb.sh [SIZE_MB]    (default 2048)
+# The generated file is deleted at the end unless AIGIS_KEEP_RSS_INPUT=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${AIGIS_SHARED:-$(cd .. && pwd)/shared}
 size_mb=${1:-2048}
 big=/tmp/aigis-rss-${size_mb}mb.csv
+if [ "${AIGIS_KEEP_RSS_INPUT:-0}" != 1 ]; then trap 'rm -f "$big"' EXIT; fi
 cargo build --release -q -p aigis
 aigis=${CARGO_TARGET_DIR:-target}/release/aigis
 if [ ! -f "$big" ] || [ "$(stat -c %s "$big")" -lt $((size_mb * 1000000)) ]; then

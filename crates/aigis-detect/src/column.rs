@@ -312,6 +312,13 @@ impl TableProfile {
 }
 
 fn non_ws(s: &str) -> usize {
+    if s.is_ascii() {
+        // Same set as `char::is_whitespace` on ASCII (tab to CR, space).
+        return s
+            .bytes()
+            .filter(|&b| b != b' ' && !(b'\t'..=b'\r').contains(&b))
+            .count();
+    }
     s.chars().filter(|c| !c.is_whitespace()).count()
 }
 

@@ -26,6 +26,89 @@ pub const CONTEXT_BOOST_AFTER: f32 = 0.3;
 pub const HINT_BOOST: f32 = 0.35;
 /// A finding with supporting context scores at least this.
 pub const MIN_WITH_CONTEXT: f32 = 0.4;
+/// Context words, field names and column priors raise a score towards
+/// this and never past it: they make an entity more likely, never certain.
+/// Only a recognizer's own score (a deny-list literal, say) can be 1.0, so
+/// `--min-score 1` keeps exactly the findings a recognizer is sure of.
+pub const MAX_WITH_CONTEXT: f32 = 0.99;
+/// Above this, a raised score bends towards [`MAX_WITH_CONTEXT`] instead of
+/// being cut off, so that more evidence still ranks higher when two
+/// entities compete for one span.
+pub const KNEE: f32 = 0.9;
+
+/// How fast a raised score above [`KNEE`] approaches [`MAX_WITH_CONTEXT`]:
+/// raw excess over the knee is divided by this before the exponential.
+/// Slow enough that raw scores up to about 2.5 (a strong base plus every
+/// boost) still map to distinct values.
+const SATURATION_SCALE: f32 = 0.3;
+
+/// A raised score (base plus boosts, possibly above 1) mapped into
+/// `[0, MAX_WITH_CONTEXT)`: unchanged up to [`KNEE`], then an exponential
+/// approach to [`MAX_WITH_CONTEXT`] (monotonic, so the order of raw scores
+/// is kept).
+pub fn saturate(raw: f32) -> f32 {
+    if raw <= KNEE {
+        return raw;
+    }
+    let room = MAX_WITH_CONTEXT - KNEE;
+    MAX_WITH_CONTEXT - room * (-(raw - KNEE) / SATURATION_SCALE).exp()
+}
+
+/// Field names that say a field holds free text (`text`, `message`,
+/// `notes`, ...) rather than one kind of value. They are no evidence for
+/// any entity, even where they are also a context word ("text" for a phone
+/// number in "text me at ...").
+pub(crate) fn generic_field_name(name: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "text",
+        "body",
+        "content",
+        "contents",
+        "message",
+        "msg",
+        "messages",
+        "note",
+        "notes",
+        "comment",
+        "comments",
+        "description",
+        "desc",
+        "details",
+        "summary",
+        "value",
+        "values",
+        "data",
+        "payload",
+        "input",
+        "output",
+        "prompt",
+        "response",
+        "completion",
+        "log",
+        "line",
+        "raw",
+        "remarks",
+        "memo",
+        "transcript",
+    ];
+    let last = name
+        .rsplit(|c: char| !c.is_ascii_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    GENERIC.iter().any(|g| g.eq_ignore_ascii_case(last))
+}
+
+/// Prepositions that are context words for some entities ("moved to",
+/// "transferred from", "lives in"). They count only before a finding and
+/// only within [`FUNCTION_WORD_REACH`] words of it: "funds go to" after a
+/// name, or an "in" six words back, says nothing about it.
+const FUNCTION_WORDS: &[&str] = &[
+    "at", "by", "for", "from", "in", "into", "near", "of", "on", "to", "with",
+];
+
+/// Largest distance (0 = adjacent, 1 = one word between) at which a
+/// function word counts.
+const FUNCTION_WORD_REACH: usize = 1;
 
 /// Built-in context words per entity.
 pub(crate) fn builtin_words() -> Vec<(Entity, &'static [&'static str])> {
@@ -107,6 +190,13 @@ pub(crate) fn builtin_words() -> Vec<(Entity, &'static [&'static str])> {
                 "whatsapp",
                 "landline",
                 "phone number",
+                // A person's "number" in conversation is a phone number.
+                "my number",
+                "her number",
+                "his number",
+                "your number",
+                "their number",
+                "our number",
                 "dial",
                 "ring",
                 "hotline",
@@ -323,6 +413,8 @@ pub(crate) fn builtin_words() -> Vec<(Entity, &'static [&'static str])> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Words {
     phrases: Vec<Vec<Box<[u8]>>>,
+    /// Whether each phrase is a bare function word (see [`FUNCTION_WORDS`]).
+    function: Vec<bool>,
     /// Phrase indexes by the first byte of their last word (for windows
     /// before a finding) and of their first word (after it).
     by_last: Vec<Vec<u16>>,
@@ -354,10 +446,15 @@ impl Words {
             if let Some(v) = self.by_last.get_mut(key(parts.last())) {
                 v.push(idx);
             }
-            if let Some(v) = self.by_first.get_mut(key(parts.first())) {
+            let function =
+                parts.len() == 1 && FUNCTION_WORDS.iter().any(|f| f.as_bytes() == &*parts[0]);
+            // A function word says something about the word right after
+            // it ("moved to X"), nothing about the one before it.
+            if !function && let Some(v) = self.by_first.get_mut(key(parts.first())) {
                 v.push(idx);
             }
             self.phrases.push(parts);
+            self.function.push(function);
         }
     }
 
@@ -382,6 +479,9 @@ impl Words {
             };
             for &pi in bucket {
                 let pi = usize::from(pi);
+                if dist > FUNCTION_WORD_REACH && self.function.get(pi).copied().unwrap_or(false) {
+                    continue;
+                }
                 if self
                     .phrases
                     .get(pi)
@@ -550,6 +650,23 @@ mod tests {
         assert_eq!(ws.find(w, true), Some((1, 0)));
         let ws = Words::new(&["customer"]);
         assert_eq!(ws.find(w, true).map(|x| x.1), Some(5));
+    }
+
+    #[test]
+    fn function_words_count_only_just_before() {
+        let ws = Words::new(&["from", "city"]);
+        let text = b"transferred from Eisleben";
+        let before = words_before(text, 17, WORDS_BEFORE);
+        assert_eq!(ws.find(before.words(), true), Some((0, 0)));
+        let text = b"Josephine; funds go to me";
+        let after = words_after(text, 9, WORDS_AFTER);
+        assert_eq!(ws.find(after.words(), false), None);
+        let text = b"from the old part of Eisleben";
+        let before = words_before(text, 21, WORDS_BEFORE);
+        assert_eq!(ws.find(before.words(), true), None);
+        let text = b"Eisleben city";
+        let after = words_after(text, 8, WORDS_AFTER);
+        assert_eq!(ws.find(after.words(), false), Some((1, 0)));
     }
 
     #[test]

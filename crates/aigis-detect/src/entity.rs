@@ -6,19 +6,28 @@ use std::sync::Arc;
 
 /// The type of a finding: `PERSON`, `EMAIL_ADDRESS`, a custom recognizer's
 /// own name, ... Built-in names are constants and never allocate.
-#[derive(Clone, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Eq, PartialOrd, Ord)]
 pub struct Entity(Repr);
 
 impl PartialEq for Entity {
     #[inline]
     fn eq(&self, other: &Entity) -> bool {
         // Built-in names are the same static string: compare pointers first.
-        if let (Repr::Static(a), Repr::Static(b)) = (&self.0, &other.0) {
-            if std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len() {
-                return true;
-            }
+        if let (Repr::Static(a), Repr::Static(b)) = (&self.0, &other.0)
+            && std::ptr::eq(a.as_ptr(), b.as_ptr())
+            && a.len() == b.len()
+        {
+            return true;
         }
         self.as_str() == other.as_str()
+    }
+}
+
+/// Hashes the name, as equality compares names (a built-in and an owned
+/// entity of the same name are equal and hash alike).
+impl std::hash::Hash for Entity {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 

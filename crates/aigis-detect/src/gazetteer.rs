@@ -70,14 +70,40 @@ impl Hasher for Fx {
     }
 
     #[inline]
+    fn write_u128(&mut self, i: u128) {
+        self.write_usize(i as u64 as usize);
+        self.write_usize((i >> 64) as u64 as usize);
+    }
+
+    #[inline]
     fn finish(&self) -> u64 {
         self.0
     }
 }
 
 type Map = HashMap<&'static [u8], u32, BuildHasherDefault<Fx>>;
+/// Keys of up to 16 bytes packed into an integer (zero-padded; folded
+/// words hold no NUL byte): a probe compares integers instead of following
+/// a pointer to the key, which keeps lookups to one cache miss.
+type ShortMap = HashMap<u128, u32, BuildHasherDefault<Fx>>;
+
+/// Longest key kept in the short map.
+const SHORT: usize = 16;
+
+#[inline]
+fn pack(b: &[u8]) -> Option<u128> {
+    let mut w = [0u8; SHORT];
+    w.get_mut(..b.len())?.copy_from_slice(b);
+    Some(u128::from_le_bytes(w))
+}
 
 struct Gazetteer {
+    /// Words of up to [`SHORT`] bytes.
+    short: ShortMap,
+    /// The keyword words alone (recognizer word lists), with only their
+    /// keyword bits: a few thousand entries instead of 300,000.
+    keywords: Map,
+    /// Longer words and multi-word places.
     words: Map,
     /// Sorted (code point, folded) pairs for non-ASCII letters.
     fold: Vec<(u32, &'static str)>,
@@ -123,16 +149,33 @@ fn load() -> Gazetteer {
         })
         .collect();
     fold.sort_unstable();
+    let mut keywords: Map = HashMap::default();
     for (list, bit) in crate::builtin::keywords() {
         for w in list {
             let mut buf = [0u8; 64];
             if let Some(f) = fold_with(&fold, w, &mut buf) {
                 let key: &'static [u8] = Box::leak(f.to_vec().into_boxed_slice());
                 *words.entry(key).or_insert(0) |= bit;
+                *keywords.entry(key).or_insert(0) |= bit;
             }
         }
     }
-    Gazetteer { words, fold }
+    let mut short: ShortMap =
+        HashMap::with_capacity_and_hasher(words.len(), BuildHasherDefault::default());
+    words.retain(|k, v| match pack(k) {
+        Some(p) => {
+            short.insert(p, *v);
+            false
+        }
+        None => true,
+    });
+    words.shrink_to_fit();
+    Gazetteer {
+        short,
+        keywords,
+        words,
+        fold,
+    }
 }
 
 /// Forces the lists to load (so the first scan is not the slow one).
@@ -143,7 +186,13 @@ pub(crate) fn warm() {
 /// Classes of an already folded word (0 if unknown).
 #[inline]
 pub(crate) fn lookup(folded: &[u8]) -> u32 {
-    GAZ.words.get(folded).copied().unwrap_or(0)
+    let g = &*GAZ;
+    match pack(folded) {
+        Some(p) => g.short.get(&p),
+        None => g.words.get(folded),
+    }
+    .copied()
+    .unwrap_or(0)
 }
 
 /// Folds `s` (lowercase ASCII, accents removed) into `buf`; `None` if it
@@ -152,7 +201,11 @@ pub(crate) fn fold<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
     fold_with(&GAZ.fold, s, buf)
 }
 
-fn fold_with<'b>(table: &[(u32, &'static str)], s: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+fn fold_with<'b>(
+    table: &[(u32, &'static str)],
+    s: &str,
+    buf: &'b mut [u8; 64],
+) -> Option<&'b [u8]> {
     let mut n = 0;
     if s.is_ascii() {
         let b = s.as_bytes();
@@ -183,6 +236,15 @@ pub(crate) fn classes(word: &str) -> u32 {
     fold(word, &mut buf).map_or(0, lookup)
 }
 
+/// Keyword bits alone of a word as written (folded first); the same as
+/// `classes(word)` with the gazetteer class bits masked off.
+pub(crate) fn keyword_classes(word: &str) -> u32 {
+    let mut buf = [0u8; 64];
+    fold(word, &mut buf)
+        .and_then(|f| GAZ.keywords.get(f).copied())
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +258,15 @@ mod tests {
         assert!(classes("invoice") & class::COMMON != 0);
         assert!(classes("Patiño") & class::LAST != 0 || classes("Patino") & class::LAST != 0);
         assert_eq!(classes("Xqzzv"), 0);
+        // Exactly 16 bytes and longer keys live in different maps.
+        assert!(lookup(b"bosnia and herzegovina") & class::PLACE != 0);
+        assert!(lookup(b"bosnia") & class::PLACE_START != 0);
+        assert_eq!(lookup(b"bosnia and herzegovinx"), 0);
+        assert_eq!(lookup(b"abcdefghijklmnop"), 0);
+        assert_eq!(lookup(b""), 0);
+        for w in ["dear", "rue", "de", "jennifer", "invoice", "allée", "xqzzv"] {
+            assert_eq!(keyword_classes(w), classes(w) & !0xFF, "{w}");
+        }
         let mut buf = [0u8; 64];
         assert_eq!(fold("Straße", &mut buf), Some(&b"strasse"[..]));
     }

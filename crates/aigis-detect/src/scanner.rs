@@ -176,14 +176,12 @@ impl Scanner {
         while i < n {
             let j = cluster_end(tail, i);
             let contested = j - i > 1;
-            for k in i..j {
-                let f = &tail[k];
-                let score = if contested || f.score < self.min_score {
+            for f in &mut tail[i..j] {
+                f.score = if contested || f.score < self.min_score {
                     self.enhance(text, hint, f, None, &mut cache)
                 } else {
                     f.score.min(1.0)
                 };
-                tail[k].score = score;
             }
             i = j;
         }
@@ -286,19 +284,31 @@ impl Scanner {
         cache: &mut WindowCache<'t>,
     ) -> f32 {
         let mut score = f.score.clamp(0.0, 1.0);
-        let words = self.context.iter().find(|(e, _)| *e == f.entity).map(|(_, w)| w);
+        let words = self
+            .context
+            .iter()
+            .find(|(e, _)| *e == f.entity)
+            .map(|(_, w)| w);
         let mut supported = false;
         if let Some(words) = words.filter(|w| !w.is_empty()) {
             let (before, after) = cache.windows(text.as_bytes(), f.start, f.end);
-            let mut hit = words.find(before.words(), true).map(|(p, d)| (p, d, "before"));
+            let mut hit = words
+                .find(before.words(), true)
+                .map(|(p, d)| (p, d, "before"));
             if hit.is_none() {
-                hit = words.find(after.words(), false).map(|(p, d)| (p, d, "after"));
+                hit = words
+                    .find(after.words(), false)
+                    .map(|(p, d)| (p, d, "after"));
             }
             if let Some((p, dist, side)) = hit {
                 // Nearer words weigh a little more, so that of two entities
                 // competing for one span the one with the nearest context
                 // wins; words before a value count more than words after it.
-                let base = if side == "before" { context::CONTEXT_BOOST } else { context::CONTEXT_BOOST_AFTER };
+                let base = if side == "before" {
+                    context::CONTEXT_BOOST
+                } else {
+                    context::CONTEXT_BOOST_AFTER
+                };
                 let boost = base + 0.002 * (8usize.saturating_sub(dist)) as f32;
                 score += boost;
                 supported = true;
@@ -311,17 +321,16 @@ impl Scanner {
                     });
                 }
             }
-            if let Some(name) = hint.name {
-                let parts = cache.name(name);
-                if let Some((p, _)) = words.find(parts.words(), true) {
-                    score += context::HINT_BOOST;
-                    supported = true;
-                    if let Some(t) = trace.as_deref_mut() {
-                        t.field_name = Some(FieldEvidence {
-                            word: words.phrase(p),
-                            boost: context::HINT_BOOST,
-                        });
-                    }
+            if let Some(parts) = hint.name.and_then(|name| cache.name(name))
+                && let Some((p, _)) = words.find(parts.words(), true)
+            {
+                score += context::HINT_BOOST;
+                supported = true;
+                if let Some(t) = trace.as_deref_mut() {
+                    t.field_name = Some(FieldEvidence {
+                        word: words.phrase(p),
+                        boost: context::HINT_BOOST,
+                    });
                 }
             }
         }
@@ -329,7 +338,7 @@ impl Scanner {
             let boost = PRIOR_BOOST * prior.confidence.clamp(0.0, 1.0);
             score += boost;
             supported = true;
-            if let Some(t) = trace.as_deref_mut() {
+            if let Some(t) = trace {
                 t.prior = Some(PriorEvidence {
                     confidence: prior.confidence,
                     boost,
@@ -339,7 +348,12 @@ impl Scanner {
         if supported {
             score = score.max(context::MIN_WITH_CONTEXT);
         }
-        score.min(1.0)
+        let base = f.score.clamp(0.0, 1.0);
+        if score > base {
+            context::saturate(score).max(base)
+        } else {
+            score
+        }
     }
 }
 
@@ -348,11 +362,17 @@ impl Scanner {
 #[derive(Default)]
 struct WindowCache<'t> {
     span: Option<(usize, usize, context::Window<'t>, context::Window<'t>)>,
-    name: Option<context::Window<'t>>,
+    /// The field name's words, `None` inside when the name is generic.
+    name: Option<Option<context::Window<'t>>>,
 }
 
 impl<'t> WindowCache<'t> {
-    fn windows(&mut self, text: &'t [u8], start: usize, end: usize) -> (context::Window<'t>, context::Window<'t>) {
+    fn windows(
+        &mut self,
+        text: &'t [u8],
+        start: usize,
+        end: usize,
+    ) -> (context::Window<'t>, context::Window<'t>) {
         match self.span {
             Some((s, e, b, a)) if s == start && e == end => (b, a),
             _ => {
@@ -364,8 +384,13 @@ impl<'t> WindowCache<'t> {
         }
     }
 
-    fn name(&mut self, name: &'t str) -> context::Window<'t> {
-        *self.name.get_or_insert_with(|| context::words_before(name.as_bytes(), name.len(), 8))
+    /// The words of the field's name, or `None` for a generic name
+    /// (`text`, `message`, ...) that is no evidence.
+    fn name(&mut self, name: &'t str) -> Option<context::Window<'t>> {
+        *self.name.get_or_insert_with(|| {
+            (!context::generic_field_name(name))
+                .then(|| context::words_before(name.as_bytes(), name.len(), 8))
+        })
     }
 }
 
@@ -527,5 +552,89 @@ mod tests {
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].entity, Entity::LOCATION);
         assert_eq!(v[1].entity, Entity::PHONE_NUMBER);
+    }
+
+    /// Reports one fixed finding over the whole field.
+    struct Fixed(f32);
+
+    impl Recognizer for Fixed {
+        fn name(&self) -> &'static str {
+            "fixed"
+        }
+        fn recognize(&self, text: &str, _: FieldHint<'_>, out: &mut Vec<Finding>) {
+            out.push(f(Entity::PERSON, 0, text.len(), self.0));
+        }
+    }
+
+    #[test]
+    fn context_raises_a_score_but_never_to_certainty() {
+        let prior = crate::ColumnPrior {
+            entity: Entity::PERSON,
+            confidence: 1.0,
+        };
+        let hint = FieldHint::named("patient name").with_prior(Some(&prior));
+        for base in [0.1, 0.4, 0.7, 0.95] {
+            let s = Scanner::from_recognizers(vec![Box::new(Fixed(base))]);
+            let got = s.scan("Ada", hint);
+            assert_eq!(got.len(), 1, "{base}");
+            // Context is only consulted where it can change the outcome.
+            assert!(
+                got[0].score > base || base >= DEFAULT_MIN_SCORE,
+                "{base} -> {}",
+                got[0].score
+            );
+            assert!(
+                got[0].score <= context::MAX_WITH_CONTEXT,
+                "{base} -> {}",
+                got[0].score
+            );
+            let why = s.explain("Ada", hint);
+            assert_eq!(why[0].1.final_score, got[0].score);
+        }
+        // A recognizer that is certain stays certain.
+        let s = Scanner::from_recognizers(vec![Box::new(Fixed(1.0))]);
+        assert_eq!(s.scan("Ada", hint)[0].score, 1.0);
+        let s = Scanner::builder()
+            .builtin(false)
+            .recognizer(Box::new(Fixed(1.0)))
+            .min_score(1.0)
+            .build();
+        assert_eq!(s.scan("Ada", hint).len(), 1);
+    }
+
+    #[test]
+    fn saturation_keeps_the_order_of_raw_scores() {
+        let mut last = 0.0;
+        for i in 0..=250 {
+            let raw = i as f32 / 100.0;
+            let s = context::saturate(raw);
+            assert!(s >= last && s < context::MAX_WITH_CONTEXT, "{raw} -> {s}");
+            if raw <= context::KNEE {
+                assert_eq!(s, raw);
+            } else {
+                assert!(s > last, "{raw} -> {s}");
+            }
+            last = s;
+        }
+    }
+
+    #[test]
+    fn generic_field_names_are_no_evidence() {
+        let s = Scanner::builtin();
+        // A bare ten-digit run fits the US plan but needs context: "phone"
+        // as the field name is context, "text" (the usual JSON key for free
+        // text) is not, though "text" is a phone context word in prose.
+        let num = "2125550143";
+        assert!(!s.scan(num, FieldHint::named("phone")).is_empty());
+        assert!(s.scan(num, FieldHint::named("text")).is_empty());
+        assert!(s.scan(num, FieldHint::named("customer_notes")).is_empty());
+        let t = "meet me later, her number is 2125550143";
+        let found = s.scan(t, FieldHint::named("text"));
+        assert_eq!(
+            found.iter().map(|f| f.entity.as_str()).collect::<Vec<_>>(),
+            ["PHONE_NUMBER"]
+        );
+        assert!(context::generic_field_name("$.payload.message"));
+        assert!(!context::generic_field_name("mobile"));
     }
 }

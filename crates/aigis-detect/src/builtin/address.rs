@@ -353,8 +353,22 @@ const DE_SUFFIXES: &[&str] = &[
 
 /// French street types written after the house number ("12, rue X").
 pub(crate) const FR_TYPES: &[&str] = &[
-    "rue", "avenue", "boulevard", "chemin", "impasse", "place", "allée", "route", "quai", "cours",
-    "passage", "square", "voie", "faubourg", "bd", "av",
+    "rue",
+    "avenue",
+    "boulevard",
+    "chemin",
+    "impasse",
+    "place",
+    "allée",
+    "route",
+    "quai",
+    "cours",
+    "passage",
+    "square",
+    "voie",
+    "faubourg",
+    "bd",
+    "av",
 ];
 
 /// Lowercase words inside a city name ("Frankfurt am Main").
@@ -415,7 +429,6 @@ fn eq_any(w: &[u8], list: &[&str]) -> bool {
     list.iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
 }
 
-
 /// A house number: 1-5 digits, optionally a letter ("78G", "12a") or a
 /// German range/fraction ("3/5", "12-14").
 fn house_number(cx: &Cx<'_>, i: usize) -> Option<usize> {
@@ -458,6 +471,9 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
                 .or_else(|| german(cx, i))
                 .or_else(|| unit_first(cx, i))
                 .or_else(|| military(cx, i))
+                .or_else(|| french_without_number(cx, i))
+        } else if t.is(flag::ALPHA) {
+            french_without_number(cx, i)
         } else {
             None
         };
@@ -531,6 +547,20 @@ fn number_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     None
 }
 
+/// `rue Verdier, 02881 Boutin`, `chemin du Moulin, 23510 Duval`: a French
+/// street type and name with no house number (common for rural roads),
+/// accepted only when a comma and a five-digit postcode follow.
+fn french_without_number(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
+    let toks = cx.toks;
+    if !cx.has(i, kw::FR_STREET) || cx.gap_after(i) != b" " {
+        return None;
+    }
+    let last = name_words(cx, i + 1, 6)?;
+    let postcode = toks.get(last + 1)?;
+    (cx.gap_after(last) == b", " && postcode.is(flag::DIGITS) && postcode.len() == 5)
+        .then_some((last, "French street type and name, postcode"))
+}
+
 /// Capitalized words (with particles) from `k`; returns the last word.
 fn name_words(cx: &Cx<'_>, k: usize, max: usize) -> Option<usize> {
     let toks = cx.toks;
@@ -538,7 +568,8 @@ fn name_words(cx: &Cx<'_>, k: usize, max: usize) -> Option<usize> {
     let mut j = k;
     let mut n = 0;
     while let Some(w) = toks.get(j) {
-        let particle = !w.is(flag::UPPER_FIRST) && w.is(flag::ALPHA) && cx.has(j, kw::ADDR_PARTICLE);
+        let particle =
+            !w.is(flag::UPPER_FIRST) && w.is(flag::ALPHA) && cx.has(j, kw::ADDR_PARTICLE);
         if !(cap(w) || particle) || n >= max {
             break;
         }
@@ -611,8 +642,13 @@ fn german(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     // Cheap reject: German street words end in one of these letters.
     let lb = cx.b(&last);
     let tail = lb.last().map(u8::to_ascii_lowercase);
-    let next_ok = cx.gap_after(j) == b" " && toks.get(j + 1).is_some_and(|n| n.is(flag::UPPER_FIRST));
-    if !matches!(tail, Some(b'e' | b'r' | b'g' | b'z' | b'm' | b'f' | b'd' | b't' | b'l' | b'p' | b'n')) && !next_ok {
+    let next_ok =
+        cx.gap_after(j) == b" " && toks.get(j + 1).is_some_and(|n| n.is(flag::UPPER_FIRST));
+    if !matches!(
+        tail,
+        Some(b'e' | b'r' | b'g' | b'z' | b'm' | b'f' | b'd' | b't' | b'l' | b'p' | b'n')
+    ) && !next_ok
+    {
         return None;
     }
     let mut buf = [0u8; 64];
@@ -629,9 +665,9 @@ fn german(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
         let nw = gazetteer::fold(cx.s(n), &mut nbuf)?;
         let two = n.is(flag::ALPHA)
             && n.is(flag::UPPER_FIRST)
-            && DE_SUFFIXES
-                .iter()
-                .any(|s| nw == s.as_bytes() || (nw.ends_with(s.as_bytes()) && nw.len() > s.len() + 2));
+            && DE_SUFFIXES.iter().any(|s| {
+                nw == s.as_bytes() || (nw.ends_with(s.as_bytes()) && nw.len() > s.len() + 2)
+            });
         (j + 1, two && j == i)
     } else {
         (j, false)
@@ -839,7 +875,8 @@ fn city_words(cx: &Cx<'_>, k: usize) -> Option<usize> {
     let mut last = None;
     let mut n = 0;
     while let Some(w) = toks.get(j) {
-        let particle = w.is(flag::ALPHA) && !w.is(flag::UPPER_FIRST) && cx.has(j, kw::CITY_PARTICLE);
+        let particle =
+            w.is(flag::ALPHA) && !w.is(flag::UPPER_FIRST) && cx.has(j, kw::CITY_PARTICLE);
         if !(cap(w) || particle || (w.is(flag::ALL_UPPER) && w.len() > 2)) || n >= 6 {
             break;
         }
@@ -902,9 +939,13 @@ mod tests {
             "63, rue Gilbert Guillon, 26497 Saint Margaux",
             "USNS Smith, FPO AP 12345",
             "45216 Alexander Glens Apt. 117, East Tamara, WI 94724",
+            "rue de Georges, 69640 Vaillant",
+            "chemin Stéphane Jacquot, 89229 Pires",
         ] {
             let s = format!("ship to {a}. Thanks");
             assert_eq!(locs(&s), [a], "{a}");
         }
+        // Without a house number, only with a postcode.
+        assert!(locs("take the rue Verdier to the left").is_empty());
     }
 }

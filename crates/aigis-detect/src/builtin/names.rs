@@ -163,7 +163,6 @@ pub(crate) const LEGAL: &[&str] = &[
     "snc",
 ];
 
-
 #[inline]
 fn word_token(t: &Token) -> bool {
     t.is(flag::ALPHA) && !t.is(flag::CLAIMED)
@@ -464,7 +463,11 @@ fn judge(
     let c = g[0].cls;
     let common = c & class::COMMON != 0;
     let word = cx.b(&cx.toks[g[0].first_tok]);
-    if g[0].initial || word.len() < 3 || cx.has(g[0].first_tok, kw::CALENDAR) || glued(cx, start, end) {
+    if g[0].initial
+        || word.len() < 3
+        || cx.has(g[0].first_tok, kw::CALENDAR)
+        || glued(cx, start, end)
+    {
         return;
     }
     if c & class::PLACE != 0 && c & (class::FIRST | class::LAST) == 0 {
@@ -474,6 +477,19 @@ fn judge(
     }
     if suffix_place {
         emit_location(cx, out, start, end, 0.5, "toponymic suffix");
+        return;
+    }
+    if c & (class::FIRST | class::LAST | class::PLACE | class::COMMON) == 0
+        && cue_before(cx, g[0].first_tok, kw::ADDRESS_CUE)
+    {
+        emit_person(
+            cx,
+            out,
+            start,
+            end,
+            0.6,
+            "unknown capitalized word after a cue that addresses a person",
+        );
         return;
     }
     if c & (class::FIRST | class::LAST) != 0 {
@@ -517,10 +533,44 @@ fn judge(
 
 /// Month and weekday names and abbreviations, which are also first names.
 pub(crate) const CALENDAR: &[&str] = &[
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "january", "february", "march", "april", "june", "july", "august", "september", "october",
-    "november", "december", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 /// Words joining the parts of a company name ("Smith and Sons").
@@ -595,7 +645,49 @@ pub(crate) const CUES: &[&str] = &[
     "driver",
 ];
 
+/// Cues that address or name a person directly ("Dear X", "thanks X",
+/// "cardholder X", "it's X"): strong enough to make a capitalized word
+/// that is in no gazetteer a person's name. A subset of [`CUES`]; words
+/// like "from", "to" or "with" are cues for a known name only.
+pub(crate) const ADDRESS_CUES: &[&str] = &[
+    "dear",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "thank",
+    "thx",
+    "cheers",
+    "cardholder",
+    "holder",
+    "customer",
+    "patient",
+    "client",
+    "employee",
+    "applicant",
+    "beneficiary",
+    "caller",
+    "named",
+    "called",
+    "signed",
+    "attention",
+    "attn",
+    "tenant",
+    "payee",
+    "recipient",
+    "sincerely",
+    "regards",
+    "passenger",
+    "guest",
+];
+
 fn person_cue(cx: &Cx<'_>, tok: usize) -> bool {
+    cue_before(cx, tok, kw::CUE)
+}
+
+/// A cue of `bits` right before `tok` (at most a few characters of
+/// punctuation between, no line break), or "it's" / "i'm".
+fn cue_before(cx: &Cx<'_>, tok: usize, bits: u32) -> bool {
     if tok == 0 {
         return false;
     }
@@ -603,18 +695,23 @@ fn person_cue(cx: &Cx<'_>, tok: usize) -> bool {
     if gap.len() > 3 || gap.contains(&b'\n') {
         return false;
     }
-    if cx.has(tok - 1, kw::CUE) {
+    if cx.has(tok - 1, bits) {
         return true;
     }
     // "it's X", "i'm X" (the apostrophe splits the word)
-    let Some(prev) = cx.toks.get(tok - 1) else { return false };
+    let Some(prev) = cx.toks.get(tok - 1) else {
+        return false;
+    };
     let p = cx.b(prev);
     tok >= 2
         && (p.eq_ignore_ascii_case(b"s") || p.eq_ignore_ascii_case(b"m"))
         && matches!(cx.gap_before(tok - 1), b"'" | b"\xe2\x80\x99")
         && cx.toks.get(tok - 2).is_some_and(|t| {
             let w = cx.b(t);
-            w.eq_ignore_ascii_case(b"it") || w.eq_ignore_ascii_case(b"i") || w.eq_ignore_ascii_case(b"he") || w.eq_ignore_ascii_case(b"she")
+            w.eq_ignore_ascii_case(b"it")
+                || w.eq_ignore_ascii_case(b"i")
+                || w.eq_ignore_ascii_case(b"he")
+                || w.eq_ignore_ascii_case(b"she")
         })
 }
 
@@ -623,7 +720,9 @@ fn has_place_suffix(word: &str) -> bool {
     let Some(f) = gazetteer::fold(word, &mut buf) else {
         return false;
     };
-    PLACE_SUFFIXES.iter().any(|s| f.len() >= s.len() + 3 && f.ends_with(s.as_bytes()))
+    PLACE_SUFFIXES
+        .iter()
+        .any(|s| f.len() >= s.len() + 3 && f.ends_with(s.as_bytes()))
 }
 
 /// Whether the text between `start` and `end` (a run) is a gazetteer place.
@@ -695,6 +794,26 @@ mod tests {
             found("name=\"María José de la Fuente\""),
             [(Entity::PERSON, "María José de la Fuente")]
         );
+    }
+
+    #[test]
+    fn unknown_words_are_names_only_after_a_cue_that_addresses_someone() {
+        assert_eq!(
+            found("Dear Zbigniewa, your card"),
+            [(Entity::PERSON, "Zbigniewa")]
+        );
+        assert_eq!(
+            found("hey it's Zbigniewa, can you"),
+            [(Entity::PERSON, "Zbigniewa")]
+        );
+        assert_eq!(
+            found("cardholder Kwiatkowsky, PAN"),
+            [(Entity::PERSON, "Kwiatkowsky")]
+        );
+        // Not after weaker cues, nor ordinary words or months.
+        assert!(found("shipped from Zbigniewa today").is_empty());
+        assert!(found("Dear Customer, thanks").is_empty());
+        assert!(found("thanks Monday works").is_empty());
     }
 
     #[test]

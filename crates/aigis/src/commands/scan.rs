@@ -92,23 +92,20 @@ fn build_scanner(settings: &ScanSettings, args: &ScanArgs) -> anyhow::Result<Sca
     if let Some(s) = settings.min_score {
         builder = builder.min_score(s);
     }
+    let mut disabled = Vec::new();
     for path in &args.recognizers {
-        let recognizers = load_recognizers(path)
+        let file = aigis_detect::load_recognizer_file(path)
             .with_context(|| format!("cannot load recognizers from {}", path.display()))?;
-        builder = builder.recognizers(recognizers);
+        for name in &file.ignored {
+            eprintln!(
+                "aigis: {}: {name} has no aigis equivalent; ignored",
+                path.display()
+            );
+        }
+        disabled.extend(file.disable.iter().cloned());
+        builder = builder.recognizers(file.boxed());
     }
-    Ok(builder.build())
-}
-
-/// Reads a custom recognizer file. Pending aigis-detect's loader
-/// (`load_recognizer_file`, announced in the scan notes).
-fn load_recognizers(
-    path: &std::path::Path,
-) -> anyhow::Result<Vec<Box<dyn aigis_detect::Recognizer>>> {
-    bail!(
-        "{}: custom recognizer files are not supported by this build yet",
-        path.display()
-    )
+    Ok(builder.disable(disabled).build())
 }
 
 /// Runs `aigis scan`.

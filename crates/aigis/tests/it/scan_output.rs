@@ -237,3 +237,56 @@ fn explain_says_why() {
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("n.txt:1 ") && s.contains("US_SSN"), "{s}");
 }
+
+#[test]
+fn custom_recognizer_files_in_both_formats() {
+    let t = TestDir::new();
+    t.write("e.txt", "badge E-204981 issued; codename Project Titan\n");
+    t.write(
+        "r.toml",
+        r#"[[recognizer]]
+name = "employee_id"
+entity = "EMPLOYEE_ID"
+patterns = [{ name = "E-number", regex = '\bE-\d{6}\b', score = 0.6 }]
+context = ["badge"]
+deny_list = ["Project Titan"]
+"#,
+    );
+    let (code, found, stderr) = scan_json(t.path(), &["--recognizers", "r.toml", "e.txt"]);
+    assert_eq!(code, 0, "{stderr}");
+    let ours: Vec<_> = found
+        .iter()
+        .filter(|f| f["entity"] == "EMPLOYEE_ID")
+        .map(|f| (f["start"].as_u64().unwrap(), f["end"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(ours, [(6, 14), (32, 45)], "{found:?}");
+
+    t.write(
+        "p.yaml",
+        r#"recognizers:
+  - name: "Ticket recognizer"
+    supported_language: "en"
+    supported_entity: "TICKET"
+    patterns:
+      - name: "ticket"
+        regex: "TCK-[0-9]{5}"
+        score: 0.8
+  - name: EmailRecognizer
+    type: predefined
+    enabled: false
+"#,
+    );
+    t.write("m.txt", "see TCK-12345 from ada@example.com\n");
+    let (code, found, stderr) = scan_json(t.path(), &["--recognizers", "p.yaml", "m.txt"]);
+    assert_eq!(code, 0, "{stderr}");
+    let entities: Vec<_> = found
+        .iter()
+        .map(|f| f["entity"].as_str().unwrap())
+        .collect();
+    assert_eq!(entities, ["TICKET"], "{found:?}");
+
+    t.write("bad.toml", "[[recognizer]]\nname = \"x\"\n");
+    let (code, _, stderr) = scan_json(t.path(), &["--recognizers", "bad.toml", "m.txt"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("bad.toml"), "{stderr}");
+}
