@@ -7,10 +7,14 @@ use aigis_detect::{Entity, Scanner};
 use aigis_table::{InputFormat, ReadOptions, WalkOptions};
 use anyhow::{Context as _, bail};
 
+use aigis_ledger::{Outcome as LedgerOutcome, Subject};
+
 use super::Outcome;
+use crate::audit::Audit;
 use crate::cli::{GlobalArgs, ScanArgs};
 use crate::printer::{Printer, Progress, Renderer, SummaryInfo};
 use crate::scan::{self, ScanJob};
+use crate::settings::Settings;
 
 /// `aigis scan` with its arguments resolved.
 #[derive(Debug)]
@@ -166,11 +170,59 @@ pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Outcom
         .context("cannot write to standard output")?;
     let gate = (args.fail_on_findings && tally.findings.total() > 0)
         || tally.findings.any_of(&settings.fail_on);
+    record_run(global, args, &tally, gate)?;
     Ok(if gate {
         Outcome::GateFailed
     } else {
         Outcome::Success
     })
+}
+
+/// Records the run in the workspace ledger (`scan.run`): what was scanned
+/// and how many findings of each entity, never a value. Without a
+/// workspace nothing is recorded.
+fn record_run(
+    global: &GlobalArgs,
+    args: &ScanArgs,
+    tally: &scan::Tally,
+    gate: bool,
+) -> anyhow::Result<()> {
+    let settings = Settings::load(global.quiet)?;
+    let audit = Audit::open(&settings)?;
+    if audit.auditor().is_none() {
+        return Ok(());
+    }
+    let id = args
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let by_entity: serde_json::Map<String, serde_json::Value> = tally
+        .findings
+        .sorted()
+        .into_iter()
+        .map(|(e, n)| (e.to_string(), n.into()))
+        .collect();
+    let draft = audit
+        .event("scan.run", Subject::new("dataset", id))
+        .outcome(if gate {
+            LedgerOutcome::Failure
+        } else {
+            LedgerOutcome::Success
+        })
+        .detail("inputs", tally.inputs)
+        .detail("records", tally.records)
+        .detail("fields", tally.fields)
+        .detail("bytes", tally.bytes)
+        .detail("findings", tally.findings.total())
+        .detail("findings_by_entity", by_entity)
+        .detail(
+            "skipped_inputs",
+            u64::try_from(tally.skipped_inputs.len()).unwrap_or(u64::MAX),
+        );
+    audit.record(draft)?;
+    Ok(())
 }
 
 #[cfg(test)]

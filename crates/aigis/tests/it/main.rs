@@ -9,6 +9,7 @@ mod provenance_keyring;
 mod scan_accuracy;
 mod scan_bad_input;
 mod scan_inputs;
+mod scan_ledger;
 mod scan_output;
 mod util;
 mod version;
