@@ -84,6 +84,14 @@ impl Workspace {
     pub(crate) fn quarantine_dir(&self) -> PathBuf {
         self.root.join("quarantine")
     }
+
+    pub(crate) fn reports_dir(&self) -> PathBuf {
+        self.root.join("reports")
+    }
+
+    pub(crate) fn attestations_dir(&self) -> PathBuf {
+        self.root.join("attestations")
+    }
 }
 
 /// `aigis.toml`: one section per library, each owned by that library.
@@ -96,6 +104,9 @@ pub(crate) struct FileConfig {
     /// `[ledger]` (aigis-ledger).
     #[serde(default)]
     pub(crate) ledger: LedgerConfig,
+    /// `[mask]` (aigis-redact): masking rules and the gate.
+    #[serde(default)]
+    pub(crate) mask: aigis_redact::MaskConfig,
 }
 
 impl FileConfig {
@@ -276,10 +287,12 @@ pub(crate) fn default_config_text(master_key_file: Option<&Path>) -> String {
 # checkpoint_every_seconds = {seconds}
 # Ed25519 key in keys/ that signs checkpoints.
 # signing_key = "{key}"
-"#,
+
+{mask}"#,
         events = defaults.checkpoint_every_events,
         seconds = defaults.checkpoint_every_seconds,
         key = defaults.signing_key,
+        mask = aigis_redact::render_default_toml(),
     )
 }
 
