@@ -203,8 +203,7 @@ impl<W: Write + Send> ParquetRewriter<W> {
     }
 
     /// Writes the footer and returns the underlying writer.
-    pub fn finish(mut self) -> Result<W, WriteError> {
-        self.writer.finish().map_err(|e| self.fail(e))?;
+    pub fn finish(self) -> Result<W, WriteError> {
         let name = self.name.clone();
         self.writer.into_inner().map_err(|e| WriteError::Parquet {
             path: name,

@@ -4,6 +4,7 @@
 mod keys;
 mod ledger;
 mod ledger_faults;
+mod mask;
 mod provenance;
 mod scan_accuracy;
 mod scan_bad_input;
