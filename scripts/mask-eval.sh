@@ -9,8 +9,9 @@ shared=${AIGIS_SHARED:-$(cd .. && pwd)/shared}
 data=${1:-$shared/eval/pii/data/dev}
 out=${AIGIS_EVAL_OUT:-$(mktemp -d /tmp/aigis-mask-eval.XXXXXX)}
 cargo build --release -q -p aigis
-aigis=$(pwd)/${CARGO_TARGET_DIR:-target}/release/aigis
-[[ $aigis == /* ]] || aigis=${CARGO_TARGET_DIR}/release/aigis
+target=${CARGO_TARGET_DIR:-target}
+[[ $target == /* ]] || target=$(pwd)/$target
+aigis=$target/release/aigis
 export AIGIS_MASTER_KEY=${AIGIS_MASTER_KEY:-$(head -c32 /dev/urandom | base64)}
 unset AIGIS_HOME
 cd "$out"

@@ -51,7 +51,9 @@ fn aigis(dir: &Path) -> Command {
 fn best_seconds(dir: &Path, input: &Path, threads: usize) -> f64 {
     (0..RUNS)
         .map(|_| {
-            let out = dir.join("masked").with_extension(input.extension().unwrap_or_default());
+            let out = dir
+                .join("masked")
+                .with_extension(input.extension().unwrap_or_default());
             let start = Instant::now();
             let status = aigis(dir)
                 .args(["--quiet", "--threads", &threads.to_string(), "mask"])
@@ -73,7 +75,10 @@ fn main() {
     }
     let dev = shared_dir().join("eval/pii/data/dev");
     let dir = tempfile::tempdir().expect("temp dir");
-    let status = aigis(dir.path()).args(["--quiet", "init"]).status().expect("init");
+    let status = aigis(dir.path())
+        .args(["--quiet", "init"])
+        .status()
+        .expect("init");
     assert!(status.success());
     let table = dir.path().join("dev-table.csv");
     let src = std::fs::read_to_string(dev.join("table.csv")).expect("dev table.csv");
@@ -81,7 +86,10 @@ fn main() {
     grow(&table, &format!("{header}\n"), body);
     let text = dir.path().join("dev-text.jsonl");
     let mut one = String::new();
-    for line in std::fs::read_to_string(dev.join("text.jsonl")).expect("dev text").lines() {
+    for line in std::fs::read_to_string(dev.join("text.jsonl"))
+        .expect("dev text")
+        .lines()
+    {
         let v: serde_json::Value = serde_json::from_str(line).expect("record");
         one.push_str(&serde_json::json!({ "text": v["text"] }).to_string());
         one.push('\n');

@@ -145,7 +145,11 @@ pub(crate) struct MaskArgs {
 pub(crate) struct UnmaskArgs {
     /// A masked file whose `encrypt` tokens are decrypted (any format, as
     /// text); `-` reads standard input.
-    #[arg(value_name = "FILE", required_unless_present = "value", conflicts_with = "value")]
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "value",
+        conflicts_with = "value"
+    )]
     pub(crate) input: Option<PathBuf>,
     /// Where to write the unmasked file; `-` (default) for standard output.
     #[arg(short, long, value_name = "OUTPUT")]

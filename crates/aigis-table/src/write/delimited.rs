@@ -154,7 +154,12 @@ mod tests {
         let cells: Vec<_> = r.cells.iter().map(|(c, q)| (c.clone(), *q)).collect();
         assert_eq!(
             cells,
-            [(1..2, false), (3..14, true), (15..15, false), (16..17, false)]
+            [
+                (1..2, false),
+                (3..14, true),
+                (15..15, false),
+                (16..17, false)
+            ]
         );
         assert_eq!(r.tail, 17..19);
     }
@@ -163,19 +168,32 @@ mod tests {
     fn keeps_style_and_order() {
         use CellEdit::*;
         assert_eq!(rw("a,\"b\",c\n", &[Keep, Set("x"), Keep]), "a,\"x\",c\n");
-        assert_eq!(rw("a,b,c\n", &[Set("1,2"), Keep, Set("q\"")]), "\"1,2\",b,\"q\"\"\"\n");
+        assert_eq!(
+            rw("a,b,c\n", &[Set("1,2"), Keep, Set("q\"")]),
+            "\"1,2\",b,\"q\"\"\"\n"
+        );
         assert_eq!(rw("a,b,c", &[Keep, Drop, Set("z")]), "a,z");
         assert_eq!(rw("a,b,c\r\n", &[Drop]), "b,c\r\n");
         assert_eq!(rw(" \"x\ny\" ,b\n", &[]), " \"x\ny\" ,b\n");
-        assert_eq!(rw("\"x\ny\",b\n", &[Set("line1\nline2"), Keep]), "\"line1\nline2\",b\n");
+        assert_eq!(
+            rw("\"x\ny\",b\n", &[Set("line1\nline2"), Keep]),
+            "\"line1\nline2\",b\n"
+        );
     }
 
     #[test]
     fn round_trips_through_the_csv_crate() {
         let raw = "\"a\"\"b\",c d,\"e\nf\"\n";
         let mut out = Vec::new();
-        rewrite_delimited(raw.as_bytes(), b',', &[CellEdit::Set("<X>"), CellEdit::Set(" y")], &mut out);
-        let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(&out[..]);
+        rewrite_delimited(
+            raw.as_bytes(),
+            b',',
+            &[CellEdit::Set("<X>"), CellEdit::Set(" y")],
+            &mut out,
+        );
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&out[..]);
         let rec = r.records().next().unwrap().unwrap();
         assert_eq!(rec.iter().collect::<Vec<_>>(), ["<X>", " y", "e\nf"]);
     }

@@ -212,13 +212,25 @@ mod tests {
     fn replaces_leaves_and_keeps_layout() {
         let line = "{\"id\": 7, \"user\":{\"email\":\"a@b.c\", \"tags\":[\"x\",\"Jane\"]}, \"n\":1.50e3}\n";
         assert_eq!(
-            rw(line, &[("$.user.email", JsonEdit::Set("<E\"M>")), ("$.user.tags[1]", JsonEdit::Set("P"))]),
+            rw(
+                line,
+                &[
+                    ("$.user.email", JsonEdit::Set("<E\"M>")),
+                    ("$.user.tags[1]", JsonEdit::Set("P"))
+                ]
+            ),
             "{\"id\": 7, \"user\":{\"email\":\"<E\\\"M>\", \"tags\":[\"x\",\"P\"]}, \"n\":1.50e3}\n"
         );
-        assert_eq!(rw("[\"a\",\"b\"]", &[("$[0]", JsonEdit::Set("z"))]), "[\"z\",\"b\"]");
+        assert_eq!(
+            rw("[\"a\",\"b\"]", &[("$[0]", JsonEdit::Set("z"))]),
+            "[\"z\",\"b\"]"
+        );
         assert_eq!(rw("\"top\"\r\n", &[("$", JsonEdit::Set("t"))]), "\"t\"\r\n");
         assert_eq!(
-            rw("{\"first name\":\"Al\\u0020\"}", &[("$['first name']", JsonEdit::Set("x"))]),
+            rw(
+                "{\"first name\":\"Al\\u0020\"}",
+                &[("$['first name']", JsonEdit::Set("x"))]
+            ),
             "{\"first name\":\"x\"}"
         );
     }
@@ -228,10 +240,16 @@ mod tests {
         let d = JsonEdit::Drop;
         assert_eq!(rw("{\"a\":\"1\",\"b\":2}", &[("$.a", d)]), "{\"b\":2}");
         assert_eq!(rw("{\"a\":1, \"b\":\"2\"}", &[("$.b", d)]), "{\"a\":1}");
-        assert_eq!(rw("{\"a\":1,\"b\":\"2\",\"c\":3}", &[("$.b", d)]), "{\"a\":1,\"c\":3}");
+        assert_eq!(
+            rw("{\"a\":1,\"b\":\"2\",\"c\":3}", &[("$.b", d)]),
+            "{\"a\":1,\"c\":3}"
+        );
         assert_eq!(rw("{\"b\":\"2\"}", &[("$.b", d)]), "{}");
         assert_eq!(rw("[\"x\",\"y\"]", &[("$[0]", d), ("$[1]", d)]), "[]");
-        let out = rw("{\"a\":[1,\"s\"],\"k\":{\"q\":\"v\",\"r\":null}}", &[("$.a[1]", d), ("$.k.q", d)]);
+        let out = rw(
+            "{\"a\":[1,\"s\"],\"k\":{\"q\":\"v\",\"r\":null}}",
+            &[("$.a[1]", d), ("$.k.q", d)],
+        );
         assert_eq!(out, "{\"a\":[1],\"k\":{\"r\":null}}");
         serde_json::from_str::<serde_json::Value>(&out).unwrap();
     }

@@ -86,7 +86,11 @@ mod tests {
         splice_text(b"call 555-1234 now\n", &[(5, 13, b"<PHONE>")], &mut out);
         assert_eq!(out, b"call <PHONE> now\n");
         out.clear();
-        splice_text(b"abc", &[(0, 1, b"x"), (0, 2, b"y"), (2, 9, b"z")], &mut out);
+        splice_text(
+            b"abc",
+            &[(0, 1, b"x"), (0, 2, b"y"), (2, 9, b"z")],
+            &mut out,
+        );
         assert_eq!(out, b"xbc");
     }
 }
@@ -122,10 +126,19 @@ mod round_trip {
         let long = "x".repeat(300);
         let cases: Vec<(Vec<u8>, InputFormat)> = vec![
             (b"a\n\nb\r\nlast".to_vec(), InputFormat::Text),
-            (format!("short\n{long}\nend\n").into_bytes(), InputFormat::Text),
-            (b"\xEF\xBB\xBFn,e\r\n\"A, B\",x\r\n\r\nc,\"q\"\"\nz\"\n\n".to_vec(), InputFormat::Csv),
+            (
+                format!("short\n{long}\nend\n").into_bytes(),
+                InputFormat::Text,
+            ),
+            (
+                b"\xEF\xBB\xBFn,e\r\n\"A, B\",x\r\n\r\nc,\"q\"\"\nz\"\n\n".to_vec(),
+                InputFormat::Csv,
+            ),
             (b"n\te\nA\tB".to_vec(), InputFormat::Tsv),
-            (b"{\"a\": \"x\"}\n\n  \n[1, \"y\"]\r\n\"z\"".to_vec(), InputFormat::Jsonl),
+            (
+                b"{\"a\": \"x\"}\n\n  \n[1, \"y\"]\r\n\"z\"".to_vec(),
+                InputFormat::Jsonl,
+            ),
         ];
         for (data, format) in cases {
             for n in [1, 2, 1000] {

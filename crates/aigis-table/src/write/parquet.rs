@@ -125,10 +125,12 @@ impl<W: Write + Send> ParquetRewriter<W> {
                 props = props.set_max_row_group_row_count(Some(rows));
             }
         }
-        let writer = ArrowWriter::try_new(out, out_schema.clone(), Some(props.build()))
-            .map_err(|e| WriteError::Parquet {
-                path: name.to_owned(),
-                detail: e.to_string(),
+        let writer =
+            ArrowWriter::try_new(out, out_schema.clone(), Some(props.build())).map_err(|e| {
+                WriteError::Parquet {
+                    path: name.to_owned(),
+                    detail: e.to_string(),
+                }
             })?;
         Ok(ParquetRewriter {
             writer,
@@ -182,16 +184,19 @@ impl<W: Write + Send> ParquetRewriter<W> {
                 return Err(self.fail("column missing from a decoded batch"));
             };
             let edits = per_root.get(root).map(Vec::as_slice).unwrap_or_default();
-            let rebuild =
-                !edits.is_empty() || array.data_type() != out_field.data_type();
+            let rebuild = !edits.is_empty() || array.data_type() != out_field.data_type();
             if rebuild {
-                arrays.push(rebuild_strings(array.as_ref(), out_field.data_type(), edits));
+                arrays.push(rebuild_strings(
+                    array.as_ref(),
+                    out_field.data_type(),
+                    edits,
+                ));
             } else {
                 arrays.push(array.clone());
             }
         }
-        let mut batch = RecordBatch::try_new(self.out_schema.clone(), arrays)
-            .map_err(|e| self.fail(e))?;
+        let mut batch =
+            RecordBatch::try_new(self.out_schema.clone(), arrays).map_err(|e| self.fail(e))?;
         if let Some(keep) = keep_rows
             && keep.iter().any(|k| !k)
         {

@@ -125,14 +125,19 @@ fn spool_stdin() -> anyhow::Result<(std::fs::File, PathBuf)> {
 }
 
 /// Runs `aigis mask`.
-pub(crate) fn run(global: &GlobalArgs, args: &MaskArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+pub(crate) fn run(
+    global: &GlobalArgs,
+    args: &MaskArgs,
+    settings: &Settings,
+) -> anyhow::Result<Outcome> {
     let ws = settings.require_workspace()?;
     let ring = settings.keyring()?;
     let audit = Audit::open_with(settings, Some(&ring))?;
     let rules = load_rules(settings, &ring, &audit, args.rules.as_deref())?;
     let mut gate = rules.set.gate().clone();
     if let Some(list) = &args.fail_on {
-        gate.fail_on = GateConfig::parse_fail_on(list).map_err(|e| anyhow::anyhow!("--fail-on: {e}"))?;
+        gate.fail_on =
+            GateConfig::parse_fail_on(list).map_err(|e| anyhow::anyhow!("--fail-on: {e}"))?;
     }
     if let Some(s) = args.min_score
         && !(0.0..=1.0).contains(&s)
@@ -181,16 +186,22 @@ pub(crate) fn run(global: &GlobalArgs, args: &MaskArgs, settings: &Settings) -> 
         Source::Path(p) => p.clone(),
         _ => bail!("unsupported input"),
     };
-    let input_digest = Sha256Digest::of_file(&input_path)
-        .with_context(|| format!("cannot read {input_name}"))?;
+    let input_digest =
+        Sha256Digest::of_file(&input_path).with_context(|| format!("cannot read {input_name}"))?;
     let input_bytes = std::fs::metadata(&input_path).map_or(0, |m| m.len());
 
     let to_stdout = args.output.as_os_str() == "-";
     if !to_stdout && !stdin && same_file(&args.input, &args.output) {
-        bail!("the output must not be the input ({})", args.output.display());
+        bail!(
+            "the output must not be the input ({})",
+            args.output.display()
+        );
     }
     let sink = if to_stdout {
-        Sink::Stdout(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout()))
+        Sink::Stdout(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout(),
+        ))
     } else {
         Sink::File(
             AtomicFile::create(&args.output)
@@ -310,7 +321,12 @@ pub(crate) fn run(global: &GlobalArgs, args: &MaskArgs, settings: &Settings) -> 
                 dropped: dropped.contains(&c.column.as_str()),
             })
             .collect(),
-        keys: rules.set.keys_used().iter().map(ToString::to_string).collect(),
+        keys: rules
+            .set
+            .keys_used()
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
         quarantine_key: kek_id.clone(),
         quarantine_entries: result.counts.quarantined,
         gate: GateFacts {
@@ -345,11 +361,12 @@ pub(crate) fn run(global: &GlobalArgs, args: &MaskArgs, settings: &Settings) -> 
         "report_digest": format!("sha256:{}", report_digest.to_hex()),
     }))?;
 
-    let subject = Subject::new("dataset", output_name(args, &output_facts))
-        .with_digest(output_facts.as_ref().map_or_else(
+    let subject = Subject::new("dataset", output_name(args, &output_facts)).with_digest(
+        output_facts.as_ref().map_or_else(
             || format!("sha256:{}", input_digest.to_hex()),
             |o| o.digest.clone(),
-        ));
+        ),
+    );
     audit.record(
         audit
             .event(ACTION_RUN, subject)
@@ -360,10 +377,16 @@ pub(crate) fn run(global: &GlobalArgs, args: &MaskArgs, settings: &Settings) -> 
             })
             .detail("run", run.clone())
             .detail("input_digest", report.input.digest.clone())
-            .detail("report_digest", format!("sha256:{}", report_digest.to_hex()))
+            .detail(
+                "report_digest",
+                format!("sha256:{}", report_digest.to_hex()),
+            )
             .detail("records", report.records)
             .detail("fields_changed", report.counts.fields_changed)
-            .detail("findings", report.counts.findings_by_entity.values().sum::<u64>())
+            .detail(
+                "findings",
+                report.counts.findings_by_entity.values().sum::<u64>(),
+            )
             .detail("residual", report.residual_total)
             .detail("quarantined", report.quarantine_entries)
             .detail("gate_passed", passed)
@@ -374,13 +397,23 @@ pub(crate) fn run(global: &GlobalArgs, args: &MaskArgs, settings: &Settings) -> 
     let attestation = if args.no_attest || output_facts.is_none() {
         None
     } else {
-        attest(ws.attestations_dir(), &ring, &audit, &input_path, &input_name, &output_facts, &report_path, &rules, &run)
-            .map_err(|e| {
-                if !global.quiet {
-                    crate::output::note(&format!("warning: no transform attestation: {e:#}"));
-                }
-            })
-            .ok()
+        attest(
+            ws.attestations_dir(),
+            &ring,
+            &audit,
+            &input_path,
+            &input_name,
+            &output_facts,
+            &report_path,
+            &rules,
+            &run,
+        )
+        .map_err(|e| {
+            if !global.quiet {
+                crate::output::note(&format!("warning: no transform attestation: {e:#}"));
+            }
+        })
+        .ok()
     };
 
     summary(args, global, &report, &report_dir, attestation.as_deref())?;

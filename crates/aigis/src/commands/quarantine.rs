@@ -68,7 +68,8 @@ pub(crate) fn run(command: QuarantineCommand, settings: &Settings) -> anyhow::Re
         }
         QuarantineCommand::Purge { run, format } => {
             quarantine::purge(&root, &run)?;
-            audit.record(audit.event("quarantine.purge", Subject::new("quarantine", run.clone())))?;
+            audit
+                .record(audit.event("quarantine.purge", Subject::new("quarantine", run.clone())))?;
             match format {
                 MaskFormat::Json => {
                     let mut out = std::io::stdout().lock();

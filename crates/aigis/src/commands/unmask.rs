@@ -33,7 +33,9 @@ pub(crate) fn run(args: &UnmaskArgs, settings: &Settings) -> anyhow::Result<Outc
     let probe: Vec<Entity> = Entity::BUILTIN.to_vec();
     for e in probe.iter().chain(entity.iter()) {
         if let (Operator::Encrypt(enc), _) = rules.set.operator_for(args.column.as_deref(), e)
-            && !encrypters.iter().any(|x: &&aigis_redact::Encrypt| std::ptr::eq(*x, enc))
+            && !encrypters
+                .iter()
+                .any(|x: &&aigis_redact::Encrypt| std::ptr::eq(*x, enc))
         {
             encrypters.push(enc);
         }
@@ -69,7 +71,14 @@ pub(crate) fn run(args: &UnmaskArgs, settings: &Settings) -> anyhow::Result<Outc
             audit
                 .event(ACTION, Subject::new("value", "-"))
                 .detail("values", 1)
-                .detail("operator", if entity.is_some() { "tokenize" } else { "encrypt" }),
+                .detail(
+                    "operator",
+                    if entity.is_some() {
+                        "tokenize"
+                    } else {
+                        "encrypt"
+                    },
+                ),
         )?;
         let mut out = std::io::stdout().lock();
         out.write_all(plain.as_bytes())?;
@@ -78,14 +87,18 @@ pub(crate) fn run(args: &UnmaskArgs, settings: &Settings) -> anyhow::Result<Outc
         return Ok(Outcome::Success);
     }
     if encrypters.is_empty() {
-        bail!("the rules use no `{}` operator: nothing to unmask in a file", OperatorKind::Encrypt);
+        bail!(
+            "the rules use no `{}` operator: nothing to unmask in a file",
+            OperatorKind::Encrypt
+        );
     }
     let input = args.input.as_deref().context("give FILE or --value")?;
     let reader: Box<dyn std::io::BufRead> = if input.as_os_str() == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
         Box::new(std::io::BufReader::new(
-            std::fs::File::open(input).with_context(|| format!("cannot open {}", input.display()))?,
+            std::fs::File::open(input)
+                .with_context(|| format!("cannot open {}", input.display()))?,
         ))
     };
     let to_stdout = args.output.as_ref().is_none_or(|o| o.as_os_str() == "-");
@@ -124,7 +137,9 @@ pub(crate) fn run(args: &UnmaskArgs, settings: &Settings) -> anyhow::Result<Outc
             .detail("operator", "encrypt"),
     )?;
     match args.format {
-        MaskFormat::Json => crate::output::note(&serde_json::json!({"unmasked": total}).to_string()),
+        MaskFormat::Json => {
+            crate::output::note(&serde_json::json!({"unmasked": total}).to_string())
+        }
         MaskFormat::Human => {
             if !settings.quiet {
                 crate::output::note(&format!("unmasked {total} value(s)"));

@@ -81,7 +81,10 @@ impl Counts {
         score: f32,
         gate_min: f32,
     ) {
-        *self.residual_by_entity.entry(entity.to_owned()).or_default() += 1;
+        *self
+            .residual_by_entity
+            .entry(entity.to_owned())
+            .or_default() += 1;
         if let Some(name) = column {
             *self
                 .residual_by_column

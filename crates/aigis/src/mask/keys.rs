@@ -28,7 +28,10 @@ impl KeySource for RingKeys<'_> {
 /// Creates the HMAC keys the rules name that the keyring does not hold
 /// yet (a workspace made before `mask` was a default key); returns the
 /// names created, for the ledger.
-pub(crate) fn ensure_hmac_keys(ring: &Keyring, names: &[String]) -> anyhow::Result<Vec<(String, u32)>> {
+pub(crate) fn ensure_hmac_keys(
+    ring: &Keyring,
+    names: &[String],
+) -> anyhow::Result<Vec<(String, u32)>> {
     let mut created = Vec::new();
     let existing: Vec<String> = ring.list()?.into_iter().map(|k| k.name).collect();
     for name in names {

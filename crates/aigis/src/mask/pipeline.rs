@@ -97,7 +97,7 @@ struct Begin {
 
 enum Writer {
     Bytes(Sink),
-    Parquet(ParquetRewriter<Sink>),
+    Parquet(Box<ParquetRewriter<Sink>>),
 }
 
 /// Runs the mask: output to `sink`, quarantine entries to `quarantine`.
@@ -220,13 +220,13 @@ impl State {
         let writer = match (&begin.parquet, format) {
             (Some(meta), InputFormat::Parquet) => {
                 let drop: Vec<usize> = (0..dropped.len()).filter(|&i| dropped[i]).collect();
-                Writer::Parquet(ParquetRewriter::new(
+                Writer::Parquet(Box::new(ParquetRewriter::new(
                     sink,
                     meta,
                     &begin.columns,
                     &drop,
                     &job.input.source.name(),
-                )?)
+                )?))
             }
             _ => {
                 if dropped.iter().any(|d| *d) {
@@ -434,7 +434,12 @@ fn write_bytes(sink: &mut Sink, chunk: &ChunkOut, carry: &mut usize) -> anyhow::
     for mark in &chunk.pieces {
         sink.write_all(chunk.bytes.get(pos..mark.start).unwrap_or_default())?;
         let skip = mark.out_offset(*carry).min(mark.end - mark.start);
-        sink.write_all(chunk.bytes.get(mark.start + skip..mark.end).unwrap_or_default())?;
+        sink.write_all(
+            chunk
+                .bytes
+                .get(mark.start + skip..mark.end)
+                .unwrap_or_default(),
+        )?;
         *carry = if mark.continued { mark.ext } else { 0 };
         pos = mark.end;
     }

@@ -152,7 +152,12 @@ pub(crate) fn list(root: &Path) -> anyhow::Result<Vec<RunInfo>> {
 
 /// Decrypts a run's originals into `out` (JSON lines). The output is
 /// complete only when this returns Ok: truncation is found at the end.
-pub(crate) fn show(root: &Path, run: &str, ring: &Keyring, out: &mut dyn Write) -> anyhow::Result<u64> {
+pub(crate) fn show(
+    root: &Path,
+    run: &str,
+    ring: &Keyring,
+    out: &mut dyn Write,
+) -> anyhow::Result<u64> {
     check_run_id(run)?;
     let path = root.join(run).join(ORIGINALS);
     let file = File::open(&path).with_context(|| format!("no quarantine for run {run}"))?;

@@ -179,13 +179,41 @@ impl Report {
             let _ = writeln!(h, "<tr><th>{k}</th><td>{v}</td></tr>");
         }
         h.push_str("</table>\n");
-        count_table(&mut h, "Findings by entity", "entity", &self.counts.findings_by_entity);
-        count_table(&mut h, "Actions by operator", "operator", &self.counts.actions_by_operator);
-        count_table(&mut h, "Rules triggered", "rule", &self.counts.rules_triggered);
+        count_table(
+            &mut h,
+            "Findings by entity",
+            "entity",
+            &self.counts.findings_by_entity,
+        );
+        count_table(
+            &mut h,
+            "Actions by operator",
+            "operator",
+            &self.counts.actions_by_operator,
+        );
+        count_table(
+            &mut h,
+            "Rules triggered",
+            "rule",
+            &self.counts.rules_triggered,
+        );
         count_table(&mut h, "Fallbacks", "fallback", &self.counts.fallbacks);
-        count_table(&mut h, "Residual findings by entity", "entity", &self.counts.residual_by_entity);
-        nested_table(&mut h, "Findings by column", &self.counts.findings_by_column);
-        nested_table(&mut h, "Residual findings by column", &self.counts.residual_by_column);
+        count_table(
+            &mut h,
+            "Residual findings by entity",
+            "entity",
+            &self.counts.residual_by_entity,
+        );
+        nested_table(
+            &mut h,
+            "Findings by column",
+            &self.counts.findings_by_column,
+        );
+        nested_table(
+            &mut h,
+            "Residual findings by column",
+            &self.counts.residual_by_column,
+        );
         if !self.columns.is_empty() {
             h.push_str("<h2>Columns</h2>\n<table><tr><th>column</th><th>class</th><th>entity</th><th>confidence</th><th>masking</th></tr>\n");
             for c in &self.columns {
@@ -272,6 +300,9 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(escape("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+        assert_eq!(
+            escape("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
     }
 }

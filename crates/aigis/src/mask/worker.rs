@@ -146,17 +146,32 @@ impl Shared<'_> {
             let value = field.value();
             let col = field.column();
             let colname = self.column_name(&field);
-            if col.and_then(|c| self.dropped.get(c)).copied().unwrap_or(false) {
+            if col
+                .and_then(|c| self.dropped.get(c))
+                .copied()
+                .unwrap_or(false)
+            {
                 if !self.profile_only {
                     out.counts.fields += 1;
                     out.counts.fields_changed += 1;
-                    *out.counts.actions_by_operator.entry("drop".into()).or_default() += 1;
-                    *out
-                        .counts
+                    *out.counts
+                        .actions_by_operator
+                        .entry("drop".into())
+                        .or_default() += 1;
+                    *out.counts
                         .rules_triggered
                         .entry(format!("column:{}", colname.unwrap_or_default()))
                         .or_default() += 1;
-                    self.quarantine(out, record, field.name(), 0, value.len(), None, "drop", value);
+                    self.quarantine(
+                        out,
+                        record,
+                        field.name(),
+                        0,
+                        value.len(),
+                        None,
+                        "drop",
+                        value,
+                    );
                 }
                 s.fields.push(FieldOut::Drop);
                 continue;
@@ -179,7 +194,9 @@ impl Shared<'_> {
                 continue;
             }
             out.counts.fields += 1;
-            if let Some(entity) = col.and_then(|c| self.whole_cell.get(c)).and_then(Option::as_ref)
+            if let Some(entity) = col
+                .and_then(|c| self.whole_cell.get(c))
+                .and_then(Option::as_ref)
                 && !value.trim().is_empty()
             {
                 let best = s
@@ -214,7 +231,9 @@ impl Shared<'_> {
                 let original = value.get(a.start..a.end).unwrap_or_default();
                 let entity = a.entity.as_str();
                 let (base, _) = (piece.byte_base, ());
-                let start = usize::try_from(base).unwrap_or(usize::MAX).saturating_add(a.start);
+                let start = usize::try_from(base)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(a.start);
                 let end = start.saturating_add(a.end - a.start);
                 self.quarantine(
                     out,
@@ -336,7 +355,9 @@ impl Shared<'_> {
             } else {
                 let edits: Vec<(usize, usize, &[u8])> = actions
                     .iter()
-                    .map(|&(a, b, oa, ob)| (a, b, masked.get(oa..ob).unwrap_or_default().as_bytes()))
+                    .map(|&(a, b, oa, ob)| {
+                        (a, b, masked.get(oa..ob).unwrap_or_default().as_bytes())
+                    })
                     .collect();
                 splice_text(raw, &edits, &mut out.bytes);
             }
@@ -351,7 +372,11 @@ impl Shared<'_> {
         } else {
             masked
         };
-        let map: Vec<_> = if dropped { Vec::new() } else { actions.to_vec() };
+        let map: Vec<_> = if dropped {
+            Vec::new()
+        } else {
+            actions.to_vec()
+        };
         let cover = if piece.continued {
             actions
                 .iter()
@@ -381,7 +406,13 @@ impl Shared<'_> {
         out.pieces.push(mark);
     }
 
-    fn count_action(&self, out: &mut ChunkOut, a: &Action, col: Option<usize>, colname: Option<&str>) {
+    fn count_action(
+        &self,
+        out: &mut ChunkOut,
+        a: &Action,
+        col: Option<usize>,
+        colname: Option<&str>,
+    ) {
         let c = &mut out.counts;
         let entity = a.entity.as_str();
         *c.findings_by_entity.entry(entity.to_owned()).or_default() += 1;
@@ -426,9 +457,10 @@ impl Shared<'_> {
         s.again.clear();
         self.scanner.scan_into(&s.masked, hint, &mut s.again);
         for f in &s.again {
-            let inside = s.actions.iter().any(|a| {
-                a.effect != Effect::Kept && a.out_start <= f.start && f.end <= a.out_end
-            });
+            let inside = s
+                .actions
+                .iter()
+                .any(|a| a.effect != Effect::Kept && a.out_start <= f.start && f.end <= a.out_end);
             if !inside {
                 out.counts
                     .residual(f.entity.as_str(), col, colname, f.score, self.gate_min);
