@@ -199,16 +199,6 @@ pub(crate) enum QuarantineCommand {
 
 // ---- provenance: sign, attest, verify -------------------------------------
 
-/// Output format of the provenance commands.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum ProvenanceFormat {
-    /// Sentences and trees for people.
-    #[default]
-    Human,
-    /// One JSON document on stdout.
-    Json,
-}
-
 /// Which private key signs.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct SigningKeyArgs {
@@ -250,13 +240,14 @@ pub(crate) struct SignArgs {
     pub(crate) walk: WalkArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    pub(crate) format: ProvenanceFormat,
+    pub(crate) format: OutputFormat,
 }
 
 /// Where attestations are kept.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct StoreArgs {
-    /// Attestation store directory (content-addressed DSSE envelopes).
+    /// Attestation store directory (content-addressed DSSE envelopes;
+    /// default: the workspace's .aigis/attestations).
     #[arg(long, value_name = "DIR", env = "AIGIS_ATTESTATION_STORE")]
     pub(crate) store: Option<PathBuf>,
 }
@@ -273,7 +264,7 @@ pub(crate) struct AttestCommon {
     pub(crate) envelope_out: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    pub(crate) format: ProvenanceFormat,
+    pub(crate) format: OutputFormat,
 }
 
 /// `aigis attest ...`.
@@ -353,7 +344,7 @@ pub(crate) enum AttestCommand {
         store: StoreArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
-        format: ProvenanceFormat,
+        format: OutputFormat,
     },
 }
 
@@ -369,16 +360,18 @@ pub(crate) struct VerifyArgs {
     /// Verify the model's attestation chain back to its raw inputs.
     #[arg(long)]
     pub(crate) chain: bool,
-    /// Verify one DSSE envelope (an attestation) with --public-key.
+    /// Verify one DSSE envelope (an attestation).
     #[arg(long, value_name = "FILE", conflicts_with = "path")]
     pub(crate) envelope: Option<PathBuf>,
     /// PEM public key to verify with.
     #[arg(long, value_name = "PEM", conflicts_with = "key")]
     pub(crate) public_key: Option<PathBuf>,
-    /// Keyring key whose public key verifies.
-    #[arg(long, value_name = "NAME")]
+    /// Keyring key to verify with: all its versions, retired ones refused as
+    /// rotated out.
+    #[arg(long, value_name = "NAME", conflicts_with = "trust")]
     pub(crate) key: Option<String>,
-    /// TOML file with a [provenance] section: trusted keys and what each may sign.
+    /// TOML file with a [provenance] section: trusted keys and what each may
+    /// sign (default: the workspace's aigis.toml).
     #[arg(long, value_name = "FILE")]
     pub(crate) trust: Option<PathBuf>,
     #[command(flatten)]
@@ -394,7 +387,7 @@ pub(crate) struct VerifyArgs {
     pub(crate) walk: WalkArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    pub(crate) format: ProvenanceFormat,
+    pub(crate) format: OutputFormat,
 }
 
 /// Human-readable or machine-readable output.

@@ -6,6 +6,7 @@ mod ledger;
 mod ledger_faults;
 mod mask;
 mod provenance;
+mod provenance_keyring;
 mod scan_accuracy;
 mod scan_bad_input;
 mod scan_inputs;
