@@ -75,13 +75,17 @@ pub mod defaults {
     pub const PSEUDONYM: &str = "pseudonym";
     /// AES-256 key-encryption key for envelope encryption (quarantine).
     pub const DATA: &str = "data";
+    /// HMAC-SHA256 key from which the reversible mask operators (`encrypt`:
+    /// AES-SIV, `tokenize`: FF1) derive their keys.
+    pub const MASK: &str = "mask";
 
     /// Every default key with its kind, in creation order.
-    pub const ALL: [(&str, KeyKind); 5] = [
+    pub const ALL: [(&str, KeyKind); 6] = [
         (LEDGER, KeyKind::Ed25519),
         (SIGNING, KeyKind::EcdsaP256),
         (ATTEST, KeyKind::Ed25519),
         (PSEUDONYM, KeyKind::Hmac),
         (DATA, KeyKind::Aes256),
+        (MASK, KeyKind::Hmac),
     ];
 }

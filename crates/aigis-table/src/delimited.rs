@@ -51,9 +51,29 @@ struct Guard<R> {
     limit: u64,
     eof: bool,
     bom_seen: usize,
+    /// Raw bytes read but not yet handed to a record (with `keep_raw`),
+    /// starting at byte `capture_base` of the input.
+    capture: Option<Vec<u8>>,
+    capture_base: u64,
 }
 
 impl<R: Read> Guard<R> {
+    /// Moves the captured bytes up to input offset `upto` into `batch` (or
+    /// drops them when `batch` is `None`).
+    fn take_raw(&mut self, upto: u64, batch: Option<&mut Batch>) {
+        let Some(capture) = self.capture.as_mut() else {
+            return;
+        };
+        let n = usize::try_from(upto.saturating_sub(self.capture_base))
+            .unwrap_or(usize::MAX)
+            .min(capture.len());
+        if let Some(batch) = batch {
+            batch.push_raw(capture.get(..n).unwrap_or_default());
+        }
+        capture.drain(..n);
+        self.capture_base += n as u64;
+    }
+
     fn track(&mut self, bytes: &[u8]) {
         let mut i = 0;
         while self.bom_seen < BOM.len() {
@@ -117,7 +137,11 @@ impl<R: Read> Read for Guard<R> {
         if n == 0 {
             self.eof = true;
         }
-        self.track(buf.get(..n).unwrap_or_default());
+        let got = buf.get(..n).unwrap_or_default();
+        self.track(got);
+        if let Some(capture) = self.capture.as_mut() {
+            capture.extend_from_slice(got);
+        }
         self.total += n as u64;
         Ok(n)
     }
@@ -130,6 +154,8 @@ pub(crate) struct DelimitedReader {
     columns: Arc<[String]>,
     record: csv::ByteRecord,
     row: u64,
+    delimiter: u8,
+    raw_header: Vec<u8>,
 }
 
 /// Picks the delimiter from the first line: the most frequent of `,` `;`
@@ -184,6 +210,8 @@ impl DelimitedReader {
             limit: opts.max_record_bytes as u64,
             eof: false,
             bom_seen: 0,
+            capture: opts.keep_raw.then(Vec::new),
+            capture_base: 0,
         };
         let csv = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -198,13 +226,23 @@ impl DelimitedReader {
             columns: Arc::from(Vec::new()),
             record: csv::ByteRecord::new(),
             row: 0,
+            delimiter,
+            raw_header: Vec::new(),
         };
         let header = match reader.csv.byte_headers() {
             Ok(h) => h.clone(),
             Err(e) => return Err(reader.map_error(e, 1)),
         };
         reader.check_unterminated(0, 1)?;
-        reader.csv.get_mut().record_start = reader.csv.position().byte();
+        let header_end = reader.csv.position().byte();
+        reader.csv.get_mut().record_start = header_end;
+        if let Some(capture) = reader.csv.get_mut().capture.as_mut() {
+            let n = usize::try_from(header_end)
+                .unwrap_or(usize::MAX)
+                .min(capture.len());
+            reader.raw_header = capture.drain(..n).collect();
+            reader.csv.get_mut().capture_base = n as u64;
+        }
         let columns: Vec<String> = header
             .iter()
             .map(|h| {
@@ -262,6 +300,14 @@ impl FormatReader for DelimitedReader {
     fn columns(&self) -> Arc<[String]> {
         self.columns.clone()
     }
+
+    fn raw_header(&self) -> &[u8] {
+        &self.raw_header
+    }
+
+    fn delimiter(&self) -> Option<u8> {
+        Some(self.delimiter)
+    }
 }
 
 impl DelimitedReader {
@@ -269,7 +315,18 @@ impl DelimitedReader {
         while !self.opts.is_full(batch) {
             let start_line = self.csv.position().line();
             match self.csv.read_byte_record(&mut self.record) {
-                Ok(false) => return Ok(false),
+                Ok(false) => {
+                    // Bytes after the last record (a final blank line)
+                    // go to the writer as a record without fields.
+                    let end = self.csv.get_ref().total;
+                    let guard = self.csv.get_mut();
+                    if guard.capture.as_ref().is_some_and(|c| !c.is_empty()) {
+                        batch.begin_record(self.row + 1, start_line);
+                        guard.take_raw(end, Some(batch));
+                        batch.end_record();
+                    }
+                    return Ok(false);
+                }
                 Ok(true) => {}
                 Err(e) => return Err(self.map_error(e, start_line)),
             }
@@ -280,8 +337,10 @@ impl DelimitedReader {
                 .position()
                 .map_or(start_line, csv::Position::line);
             self.check_unterminated(self.row, line)?;
-            self.csv.get_mut().record_start = self.csv.position().byte();
+            let end = self.csv.position().byte();
+            self.csv.get_mut().record_start = end;
             if self.record.len() != self.columns.len() {
+                self.csv.get_mut().take_raw(end, None);
                 let err = ReadError::RaggedRow {
                     source_name: self.name.clone(),
                     row: self.row,
@@ -293,6 +352,7 @@ impl DelimitedReader {
                 continue;
             }
             batch.begin_record(self.row, line);
+            self.csv.get_mut().take_raw(end, Some(batch));
             let mut lossy = false;
             for (column, cell) in self.record.iter().enumerate() {
                 if !cell.is_empty() {
@@ -324,6 +384,8 @@ mod tests {
             limit: u64::MAX,
             eof: false,
             bom_seen: 0,
+            capture: None,
+            capture_base: 0,
         };
         for c in data.chunks(chunk) {
             g.track(c);

@@ -51,10 +51,15 @@ impl JsonlReader {
         if self.line == 1 && line.starts_with(&[0xEF, 0xBB, 0xBF]) {
             line = line.get(3..).unwrap_or_default();
         }
+        batch.begin_record(self.line, self.line);
+        batch.push_raw(&self.buf);
+        if self.lines.ended_with_newline() {
+            batch.push_raw(b"\n");
+        }
         if line.iter().all(u8::is_ascii_whitespace) {
+            batch.end_record();
             return Ok(());
         }
-        batch.begin_record(self.line, self.line);
         self.path.clear();
         self.path.push('$');
         self.keys.clear();

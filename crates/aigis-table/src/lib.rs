@@ -50,6 +50,7 @@ mod source;
 mod text;
 pub mod utf8;
 mod walk;
+pub mod write;
 
 pub use error::ReadError;
 pub use format::{InputFormat, UnknownFormat};
@@ -57,6 +58,7 @@ pub use reader::{ReadOptions, ReadStats, Reader, open};
 pub use record::{Batch, Field, Piece, Record};
 pub use source::{Input, Source};
 pub use walk::{Discovery, WalkOptions, discover};
+pub use write::{AtomicFile, WriteError};
 
 #[cfg(test)]
 mod tests;

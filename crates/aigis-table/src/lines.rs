@@ -19,16 +19,27 @@ pub(crate) enum Chunk {
 pub(crate) struct LineSplitter<R> {
     inner: R,
     consumed: u64,
+    newline: bool,
 }
 
 impl<R: BufRead> LineSplitter<R> {
     pub(crate) fn new(inner: R) -> Self {
-        LineSplitter { inner, consumed: 0 }
+        LineSplitter {
+            inner,
+            consumed: 0,
+            newline: false,
+        }
     }
 
     /// Total bytes consumed from the stream (newlines included).
     pub(crate) fn consumed(&self) -> u64 {
         self.consumed
+    }
+
+    /// True when the last [`Chunk::Line`] ended with a newline (false for
+    /// a last line without one).
+    pub(crate) fn ended_with_newline(&self) -> bool {
+        self.newline
     }
 
     /// Appends bytes of the current line to `out` until the newline (which
@@ -46,6 +57,7 @@ impl<R: BufRead> LineSplitter<R> {
                 Err(e) => return Err(e),
             };
             if buf.is_empty() {
+                self.newline = false;
                 return Ok(if got_any || !out.is_empty() {
                     Chunk::Line
                 } else {
@@ -59,6 +71,7 @@ impl<R: BufRead> LineSplitter<R> {
                 out.extend_from_slice(window.get(..i).unwrap_or_default());
                 self.inner.consume(i + 1);
                 self.consumed += (i + 1) as u64;
+                self.newline = true;
                 return Ok(Chunk::Line);
             }
             let n = window.len();

@@ -94,7 +94,7 @@ fn dict_value<K: arrow_array::types::ArrowDictionaryKeyType>(
 }
 
 /// The string at `row` of a string or string-dictionary array.
-fn string_value(array: &dyn Array, row: usize) -> Option<&str> {
+pub(crate) fn string_value(array: &dyn Array, row: usize) -> Option<&str> {
     if row >= array.len() || array.is_null(row) {
         return None;
     }
@@ -211,6 +211,8 @@ pub(crate) struct ParquetReader {
     meta: ArrowReaderMetadata,
     mask: ProjectionMask,
     plans: Vec<(String, Plan)>,
+    /// Index of each plan's root column in the decoded batches.
+    roots: Vec<usize>,
     columns: Arc<[String]>,
     next_group: usize,
     group: Option<Group>,
@@ -261,7 +263,15 @@ impl ParquetReader {
                 roots.push(i);
             }
         }
-        let mask = ProjectionMask::roots(meta.parquet_schema(), roots);
+        let (mask, roots) = if opts.keep_raw {
+            (ProjectionMask::all(), roots)
+        } else {
+            let n = roots.len();
+            (
+                ProjectionMask::roots(meta.parquet_schema(), roots),
+                (0..n).collect(),
+            )
+        };
         Ok(ParquetReader {
             name,
             opts: opts.clone(),
@@ -269,6 +279,7 @@ impl ParquetReader {
             meta,
             mask,
             plans,
+            roots,
             columns: Arc::from(columns),
             next_group: 0,
             group: None,
@@ -326,10 +337,17 @@ impl ParquetReader {
         let Some(p) = self.pending.as_mut() else {
             return;
         };
-        while p.next < p.rows.num_rows() && !self.opts.is_full(batch) {
+        let whole = self.opts.keep_raw;
+        if whole {
+            batch.set_arrow(p.rows.clone());
+        }
+        while p.next < p.rows.num_rows() && (whole || !self.opts.is_full(batch)) {
             let row = p.next;
             batch.begin_record(p.first_row + row as u64 + 1, 0);
-            for ((root, plan), col) in self.plans.iter().zip(p.rows.columns()) {
+            for ((root, plan), &index) in self.plans.iter().zip(&self.roots) {
+                let Some(col) = p.rows.columns().get(index) else {
+                    continue;
+                };
                 self.name_buf.clear();
                 self.name_buf.push_str(root);
                 push_leaves(plan, col.as_ref(), row, &mut self.name_buf, false, batch);
@@ -347,7 +365,7 @@ impl FormatReader for ParquetReader {
     fn fill(&mut self, batch: &mut Batch, stats: &mut ReadStats) -> Result<bool, ReadError> {
         loop {
             self.drain_pending(batch);
-            if self.opts.is_full(batch) {
+            if self.opts.is_full(batch) || (self.opts.keep_raw && batch.arrow().is_some()) {
                 return Ok(true);
             }
             if self.group.is_none() && !self.open_group()? {
@@ -390,6 +408,10 @@ impl FormatReader for ParquetReader {
 
     fn columns(&self) -> Arc<[String]> {
         self.columns.clone()
+    }
+
+    fn parquet(&self) -> Option<&ArrowReaderMetadata> {
+        Some(&self.meta)
     }
 }
 

@@ -29,6 +29,11 @@ pub struct ReadOptions {
     /// Field delimiter for CSV input; `None` sniffs it from the header line
     /// (`,` `;` `|` or tab). TSV always uses tab.
     pub delimiter: Option<u8>,
+    /// Keep every record (also those without a non-empty field) with its
+    /// source bytes ([`crate::Record::raw`]), and for Parquet the decoded
+    /// rows of all columns ([`Batch::arrow`]): what a writer needs to put
+    /// changed values back into the same structure.
+    pub keep_raw: bool,
 }
 
 impl Default for ReadOptions {
@@ -41,6 +46,7 @@ impl Default for ReadOptions {
             text_window: 1024 * 1024,
             text_overlap: 4096,
             delimiter: None,
+            keep_raw: false,
         }
     }
 }
@@ -105,6 +111,22 @@ pub(crate) trait FormatReader: Send {
     fn columns(&self) -> Arc<[String]> {
         Arc::from(Vec::new())
     }
+
+    /// Source bytes before the first record (a CSV header row), kept with
+    /// `keep_raw`.
+    fn raw_header(&self) -> &[u8] {
+        &[]
+    }
+
+    /// The field delimiter, for CSV/TSV.
+    fn delimiter(&self) -> Option<u8> {
+        None
+    }
+
+    /// The Parquet file's arrow schema and metadata, for Parquet.
+    fn parquet(&self) -> Option<&parquet::arrow::arrow_reader::ArrowReaderMetadata> {
+        None
+    }
 }
 
 /// Reads one input as a sequence of [`Batch`]es.
@@ -168,6 +190,7 @@ impl Reader {
     /// was readable before reporting it.
     pub fn next_batch(&mut self, batch: &mut Batch) -> Result<bool, ReadError> {
         batch.clear();
+        batch.set_keep_raw(self.opts.keep_raw);
         batch.set_columns(self.inner.columns());
         if self.done {
             return Ok(false);
@@ -190,6 +213,24 @@ impl Reader {
     /// Column names of a table input (empty for text and JSONL).
     pub fn columns(&self) -> Arc<[String]> {
         self.inner.columns()
+    }
+
+    /// Source bytes before the first record: a CSV/TSV header row (with
+    /// its line ending and any byte order mark), read with
+    /// [`ReadOptions::keep_raw`]; empty otherwise.
+    pub fn raw_header(&self) -> &[u8] {
+        self.inner.raw_header()
+    }
+
+    /// The field delimiter of a CSV/TSV input.
+    pub fn delimiter(&self) -> Option<u8> {
+        self.inner.delimiter()
+    }
+
+    /// The metadata (arrow schema, row groups, compression) of a Parquet
+    /// input.
+    pub fn parquet_metadata(&self) -> Option<&parquet::arrow::arrow_reader::ArrowReaderMetadata> {
+        self.inner.parquet()
     }
 
     /// Counters so far.

@@ -63,6 +63,9 @@ struct RecordSlot {
     number: u64,
     line: u64,
     fields: Range<usize>,
+    /// The record's source bytes in the batch's raw buffer (only with
+    /// [`crate::ReadOptions::keep_raw`]).
+    raw: Range<usize>,
 }
 
 /// A batch of records read from one input.
@@ -75,6 +78,13 @@ pub struct Batch {
     names: String,
     input_bytes: u64,
     open: Option<OpenRecord>,
+    /// Source bytes of the records (with `keep_raw`).
+    raw: Vec<u8>,
+    /// Keep records without fields and their raw bytes (for writers).
+    keep_raw: bool,
+    /// The decoded Parquet rows behind this batch (with `keep_raw`): record
+    /// `i` is row `i`.
+    arrow: Option<arrow_array::RecordBatch>,
 }
 
 /// Where the record being built started, to close or roll it back.
@@ -85,6 +95,7 @@ struct OpenRecord {
     fields: usize,
     text: usize,
     names: usize,
+    raw: usize,
 }
 
 impl Batch {
@@ -106,14 +117,23 @@ impl Batch {
 
     /// The i-th record, if any.
     pub fn record(&self, i: usize) -> Option<Record<'_>> {
-        self.records.get(i).map(|slot| Record { batch: self, slot })
+        self.records.get(i).map(|slot| Record {
+            batch: self,
+            slot,
+            index: i,
+        })
     }
 
     /// All records in order.
     pub fn records(&self) -> impl ExactSizeIterator<Item = Record<'_>> + '_ {
         self.records
             .iter()
-            .map(move |slot| Record { batch: self, slot })
+            .enumerate()
+            .map(move |(index, slot)| Record {
+                batch: self,
+                slot,
+                index,
+            })
     }
 
     /// Column names of a table input (CSV header, Parquet leaf paths);
@@ -133,6 +153,12 @@ impl Batch {
         self.text.len()
     }
 
+    /// The decoded Parquet rows of this batch, when it was read with
+    /// [`crate::ReadOptions::keep_raw`]: record `i` is row `i`.
+    pub fn arrow(&self) -> Option<&arrow_array::RecordBatch> {
+        self.arrow.as_ref()
+    }
+
     /// Number of fields over all records.
     pub fn field_count(&self) -> usize {
         self.fields.len()
@@ -147,6 +173,27 @@ impl Batch {
         self.names.clear();
         self.input_bytes = 0;
         self.open = None;
+        self.raw.clear();
+        self.arrow = None;
+    }
+
+    pub(crate) fn set_keep_raw(&mut self, keep: bool) {
+        self.keep_raw = keep;
+    }
+
+    pub(crate) fn keeps_raw(&self) -> bool {
+        self.keep_raw
+    }
+
+    /// Appends source bytes to the open record (with `keep_raw`).
+    pub(crate) fn push_raw(&mut self, bytes: &[u8]) {
+        if self.keep_raw {
+            self.raw.extend_from_slice(bytes);
+        }
+    }
+
+    pub(crate) fn set_arrow(&mut self, rows: arrow_array::RecordBatch) {
+        self.arrow = Some(rows);
     }
 
     pub(crate) fn set_columns(&mut self, columns: Arc<[String]>) {
@@ -171,18 +218,21 @@ impl Batch {
             fields: self.fields.len(),
             text: self.text.len(),
             names: self.names.len(),
+            raw: self.raw.len(),
         });
     }
 
-    /// Closes the open record, dropping it if it got no field.
+    /// Closes the open record, dropping it if it got no field (unless raw
+    /// records are kept).
     pub(crate) fn end_record(&mut self) {
         if let Some(open) = self.open.take()
-            && self.fields.len() > open.fields
+            && (self.keep_raw || self.fields.len() > open.fields)
         {
             self.records.push(RecordSlot {
                 number: open.number,
                 line: open.line,
                 fields: open.fields..self.fields.len(),
+                raw: open.raw..self.raw.len(),
             });
         }
     }
@@ -193,6 +243,7 @@ impl Batch {
             self.fields.truncate(open.fields);
             self.text.truncate(open.text);
             self.names.truncate(open.names);
+            self.raw.truncate(open.raw);
         }
     }
 
@@ -268,6 +319,7 @@ fn to_u32(n: usize) -> u32 {
 pub struct Record<'a> {
     batch: &'a Batch,
     slot: &'a RecordSlot,
+    index: usize,
 }
 
 impl<'a> Record<'a> {
@@ -282,6 +334,23 @@ impl<'a> Record<'a> {
     /// Parquet, which has no lines: 0).
     pub fn line(&self) -> u64 {
         self.slot.line
+    }
+
+    /// The record's bytes in the source, line ending included (text, CSV,
+    /// TSV, JSONL read with [`crate::ReadOptions::keep_raw`]; empty
+    /// otherwise). A CSV record's bytes start after the previous record,
+    /// so blank lines before it are part of them.
+    pub fn raw(&self) -> &'a [u8] {
+        self.batch
+            .raw
+            .get(self.slot.raw.clone())
+            .unwrap_or_default()
+    }
+
+    /// Index of this record in its batch (the Parquet row of
+    /// [`Batch::arrow`]).
+    pub fn index(&self) -> usize {
+        self.index
     }
 
     /// The record's non-empty fields, in source order.

@@ -46,12 +46,22 @@ impl TextReader {
 
     /// Delivers the complete remainder of the current line.
     fn finish_line(&mut self, batch: &mut Batch, stats: &mut ReadStats) {
-        if self.pending.last() == Some(&b'\r') {
+        let cr = self.pending.last() == Some(&b'\r');
+        if cr {
             self.pending.pop();
         }
         let continued = self.byte_base > 0;
-        if !self.pending.is_empty() {
+        if !self.pending.is_empty() || batch.keeps_raw() {
             batch.begin_record(self.line, self.line);
+            batch.push_raw(&self.pending);
+            if cr {
+                batch.push_raw(b"\r");
+            }
+            if self.lines.ended_with_newline() {
+                batch.push_raw(b"\n");
+            }
+        }
+        if !self.pending.is_empty() {
             self.scratch.clear();
             self.line_lossy |= push_lossy(&self.pending, &mut self.scratch);
             let value = batch.push_value(&self.scratch);
@@ -62,8 +72,8 @@ impl TextReader {
                 continued: false,
             });
             batch.push_line(value, piece);
-            batch.end_record();
         }
+        batch.end_record();
         stats.records += 1;
         if std::mem::take(&mut self.line_lossy) {
             stats.lossy_records += 1;
@@ -92,6 +102,7 @@ impl TextReader {
         }
         let keep = keep.min(cut);
         batch.begin_record(self.line, self.line);
+        batch.push_raw(self.pending.get(..keep).unwrap_or_default());
         let value = batch.push_value(&self.scratch);
         batch.push_line(
             value,

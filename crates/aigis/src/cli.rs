@@ -64,6 +64,137 @@ pub(crate) enum Command {
     Attest(AttestCommand),
     /// Verify a model signature, one DSSE envelope, or a model's whole chain.
     Verify(VerifyArgs),
+    /// Mask personal data: same format out, originals to the encrypted
+    /// quarantine, a compliance report, a gate.
+    ///
+    /// Exit status: 0 done, 1 the gate failed (--fail-on), 2 usage or input
+    /// errors.
+    Mask(MaskArgs),
+    /// Reverse `encrypt` and `tokenize` outputs (needs the key; recorded in
+    /// the ledger).
+    Unmask(UnmaskArgs),
+    /// The encrypted originals of mask runs: list, show, purge.
+    Quarantine {
+        /// What to do with the quarantine.
+        #[command(subcommand)]
+        command: QuarantineCommand,
+    },
+}
+
+/// Output format of `mask`, `unmask` and `quarantine`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum MaskFormat {
+    /// A summary for people on stderr.
+    #[default]
+    Human,
+    /// One JSON document (stdout; stderr when the data goes to stdout).
+    Json,
+}
+
+/// Arguments of `aigis mask`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct MaskArgs {
+    /// The input file (text, CSV/TSV, JSONL, Parquet); `-` reads standard
+    /// input.
+    #[arg(value_name = "INPUT")]
+    pub(crate) input: PathBuf,
+    /// Where to write the masked data (same format); `-` for standard
+    /// output.
+    #[arg(short, long, value_name = "OUTPUT")]
+    pub(crate) output: PathBuf,
+    /// Masking rules (TOML: the `[mask]` keys), layered over aigis.toml's.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) rules: Option<PathBuf>,
+    /// Re-scan every changed value as written and report residual findings.
+    #[arg(long)]
+    pub(crate) verify: bool,
+    /// Gate rules, comma-separated: `any`, a column class
+    /// (`direct_identifier`, ...), or entity names (replaces `[mask.gate]
+    /// fail_on`).
+    #[arg(long, value_name = "RULES")]
+    pub(crate) fail_on: Option<String>,
+    /// Write the output even when the gate fails.
+    #[arg(long)]
+    pub(crate) keep_on_fail: bool,
+    /// Directory for report.json and report.html (default:
+    /// .aigis/reports/RUN/).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) report: Option<PathBuf>,
+    /// Read the input as this format instead of by extension.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) input_format: Option<String>,
+    /// CSV field delimiter (one ASCII character).
+    #[arg(long, value_name = "CHAR")]
+    pub(crate) delimiter: Option<char>,
+    /// Skip bad records (counted in the report) instead of failing.
+    #[arg(long)]
+    pub(crate) skip_bad: bool,
+    /// Drop findings scoring below this (0 to 1).
+    #[arg(long, value_name = "SCORE")]
+    pub(crate) min_score: Option<f32>,
+    /// Do not sign an in-toto transform attestation for this run.
+    #[arg(long)]
+    pub(crate) no_attest: bool,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: MaskFormat,
+}
+
+/// Arguments of `aigis unmask`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct UnmaskArgs {
+    /// A masked file whose `encrypt` tokens are decrypted (any format, as
+    /// text); `-` reads standard input.
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "value",
+        conflicts_with = "value"
+    )]
+    pub(crate) input: Option<PathBuf>,
+    /// Where to write the unmasked file; `-` (default) for standard output.
+    #[arg(short, long, value_name = "OUTPUT")]
+    pub(crate) output: Option<PathBuf>,
+    /// One masked value (an `encrypt` token, or a `tokenize` output with
+    /// --entity).
+    #[arg(long, value_name = "TOKEN")]
+    pub(crate) value: Option<String>,
+    /// The entity a `tokenize` value was masked as (its rule decides the
+    /// options).
+    #[arg(long, value_name = "ENTITY")]
+    pub(crate) entity: Option<String>,
+    /// The column a value came from, when a column rule masked it.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) column: Option<String>,
+    /// The rules the value was masked with.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) rules: Option<PathBuf>,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: MaskFormat,
+}
+
+/// `aigis quarantine ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum QuarantineCommand {
+    /// List the runs in the quarantine (complete or incomplete).
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: MaskFormat,
+    },
+    /// Decrypt a run's originals to standard output (JSON lines).
+    Show {
+        /// The run id.
+        run: String,
+    },
+    /// Delete a run's quarantine.
+    Purge {
+        /// The run id.
+        run: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: MaskFormat,
+    },
 }
 
 // ---- provenance: sign, attest, verify -------------------------------------

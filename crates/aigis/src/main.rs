@@ -9,6 +9,7 @@
 mod audit;
 mod cli;
 mod commands;
+mod mask;
 mod output;
 mod printer;
 mod scan;

@@ -86,6 +86,11 @@ impl Workspace {
         self.root.join("quarantine")
     }
 
+    /// Compliance reports of `aigis mask` runs, one directory per run.
+    pub(crate) fn reports_dir(&self) -> PathBuf {
+        self.root.join("reports")
+    }
+
     /// The attestation store (content-addressed DSSE envelopes).
     pub(crate) fn attestations_dir(&self) -> PathBuf {
         self.root.join("attestations")
@@ -102,6 +107,9 @@ pub(crate) struct FileConfig {
     /// `[ledger]` (aigis-ledger).
     #[serde(default)]
     pub(crate) ledger: LedgerConfig,
+    /// `[mask]` (aigis-redact): masking rules and the gate.
+    #[serde(default)]
+    pub(crate) mask: aigis_redact::MaskConfig,
     /// `[provenance]` (aigis-provenance): trusted keys for `aigis verify`.
     #[serde(default)]
     pub(crate) provenance: ProvenanceConfig,
@@ -320,11 +328,13 @@ pub(crate) fn default_config_text(master_key_file: Option<&Path>) -> String {
 # unless `accept_retired` is true), or a PEM file with `name` and `public_key`
 # (relative to this file). `aigis verify --trust FILE` uses FILE's section instead.
 # keys = [{trusted_keys}]
-"#,
+
+{mask}"#,
         events = defaults.checkpoint_every_events,
         seconds = defaults.checkpoint_every_seconds,
         key = defaults.signing_key,
         require_transform = provenance.require_transform,
+        mask = aigis_redact::render_default_toml(),
     )
 }
 
@@ -340,7 +350,11 @@ mod tests {
     fn written_defaults_parse_back_to_defaults() {
         let parsed: FileConfig = toml::from_str(&default_config_text(None)).unwrap();
         assert_eq!(parsed, FileConfig::default());
-        let uncommented: String = default_config_text(None)
+        // The [mask] part is aigis-redact's (its own test uncomments it);
+        // here the sections before it.
+        let text = default_config_text(None);
+        let head = text.split("# Rules of `aigis mask`").next().unwrap_or_default();
+        let uncommented: String = head
             .lines()
             .map(|l| match l.strip_prefix("# ") {
                 Some(rest) if rest.contains(" = ") && !rest.contains("master_key_file") => rest,

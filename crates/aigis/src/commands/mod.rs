@@ -6,9 +6,12 @@ mod attest;
 mod init;
 mod keys;
 mod ledger;
+mod mask;
 mod provenance;
+mod quarantine;
 mod scan;
 mod sign;
+mod unmask;
 mod verify;
 
 use crate::cli::{Cli, Command};
@@ -41,5 +44,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Sign(args) => sign::run(&cli.global, &Settings::load(quiet)?, args),
         Command::Attest(args) => attest::run(&cli.global, &Settings::load(quiet)?, args),
         Command::Verify(args) => verify::run(&cli.global, &Settings::load(quiet)?, args),
+        Command::Mask(args) => mask::run(&cli.global, &args, &Settings::load(quiet)?),
+        Command::Unmask(args) => unmask::run(&args, &Settings::load(quiet)?),
+        Command::Quarantine { command } => quarantine::run(command, &Settings::load(quiet)?),
     }
 }

@@ -33,7 +33,7 @@ fn init_creates_the_layout_and_refuses_to_overwrite() {
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
-    // The five default keys.
+    // The six default keys.
     let list = ws.out(&["keys", "list", "--format", "json"]);
     let keys: serde_json::Value = serde_json::from_str(&list).unwrap();
     let names: Vec<_> = keys
@@ -54,6 +54,7 @@ fn init_creates_the_layout_and_refuses_to_overwrite() {
             "attest:ed25519",
             "data:aes256",
             "ledger:ed25519",
+            "mask:hmac",
             "pseudonym:hmac",
             "signing:ecdsa-p256"
         ]

@@ -13,7 +13,7 @@ use rusqlite::params;
 
 use crate::wsutil::{Ws, raw_db};
 
-/// A workspace with 34 events (6 from init: workspace.init and the five
+/// A workspace with 35 events (7 from init: workspace.init and the six
 /// default keys) and checkpoints every 5 (several of them).
 fn ledger() -> Ws {
     let ws = Ws::with_config("checkpoint_every_events = 5\ncheckpoint_every_seconds = 0");
@@ -130,10 +130,10 @@ fn a_changed_event_with_recomputed_hashes_is_caught_by_the_checkpoint() {
         });
     }
     let out = verify_fails(&ws, &[]);
-    // Checkpoint 0 (init) covers seq 0..5, checkpoint 1 seq 6..: the first
-    // possibly bad seq is 6.
+    // Checkpoint 0 (init) covers seq 0..6, checkpoint 1 seq 7..: the first
+    // possibly bad seq is 7.
     assert!(
-        out.contains("checkpoint 1") && out.contains("seq 6"),
+        out.contains("checkpoint 1") && out.contains("seq 7"),
         "{out}"
     );
 }

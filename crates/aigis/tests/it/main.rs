@@ -4,6 +4,7 @@
 mod keys;
 mod ledger;
 mod ledger_faults;
+mod mask;
 mod provenance;
 mod provenance_keyring;
 mod scan_accuracy;

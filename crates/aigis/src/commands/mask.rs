@@ -1,0 +1,599 @@
+//! `aigis mask`: resolve rules, keys and the input; run the pipeline into
+//! an atomic output and the encrypted quarantine; evaluate the gate; write
+//! the report, the ledger event and the transform attestation.
+
+use std::io::Write as _;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+
+use aigis_detect::Scanner;
+use aigis_keys::Keyring;
+use aigis_ledger::{Outcome as LedgerOutcome, Subject};
+use aigis_provenance::{Artifact, AttestationStore, Sha256Digest, TransformRun, attest_transform};
+use aigis_redact::{
+    ColumnClass as GateClass, GateConfig, GateFailure, GateRule, Layer, MaskConfig, RuleSet,
+    RulesSource,
+};
+use aigis_table::{AtomicFile, Input, InputFormat, ReadOptions, Source};
+use anyhow::{Context as _, bail};
+
+use super::Outcome;
+use crate::audit::Audit;
+use crate::cli::{GlobalArgs, MaskArgs, MaskFormat};
+use crate::mask::keys::{RingKeys, ensure_hmac_keys};
+use crate::mask::pipeline::{self, MaskJob, Sink};
+use crate::mask::quarantine::QuarantineWriter;
+use crate::mask::report::{ColumnFacts, FileFacts, GateFacts, Report};
+use crate::settings::Settings;
+
+/// Ledger action of a mask run.
+pub(crate) const ACTION_RUN: &str = "mask.run";
+
+/// The effective rules and where they came from.
+pub(crate) struct Rules {
+    pub(crate) set: RuleSet,
+    pub(crate) file: Option<(PathBuf, Sha256Digest)>,
+}
+
+/// Builds the rules: built-in defaults, aigis.toml's `[mask]`, then
+/// `--rules FILE`; creates missing HMAC keys the rules name by default.
+pub(crate) fn load_rules(
+    settings: &Settings,
+    ring: &Keyring,
+    audit: &Audit,
+    rules_file: Option<&Path>,
+) -> anyhow::Result<Rules> {
+    let source = match rules_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read rules file {}", path.display()))?;
+            Some(RulesSource::from_file_text(path, text))
+        }
+        None => None,
+    };
+    let file_cfg = match &source {
+        Some(s) => Some(s.parse()?),
+        None => None,
+    };
+    let mut merged = MaskConfig::defaults();
+    merged.merge(&settings.config.mask);
+    if let Some(c) = &file_cfg {
+        merged.merge(c);
+    }
+    let names = merged.key_names();
+    let wanted = [names.hash, names.date_shift, names.encrypt, names.tokenize];
+    let created = ensure_hmac_keys(ring, &wanted)?;
+    if !created.is_empty() {
+        let drafts = created
+            .iter()
+            .map(|(name, version)| {
+                audit
+                    .event("keys.create", Subject::new("key", name.clone()))
+                    .detail("kind", "hmac")
+                    .detail("version", *version)
+            })
+            .collect();
+        audit.record_batch(drafts)?;
+    }
+    let mut layers = vec![Layer {
+        config: &settings.config.mask,
+        source: None,
+    }];
+    if let (Some(c), Some(s)) = (&file_cfg, &source) {
+        layers.push(Layer {
+            config: c,
+            source: Some(s),
+        });
+    }
+    let set = RuleSet::resolve(&layers, &RingKeys(ring), None)?;
+    let file = match rules_file {
+        Some(p) => Some((p.to_owned(), Sha256Digest::of_file(p)?)),
+        None => None,
+    };
+    Ok(Rules { set, file })
+}
+
+fn threads(global: &GlobalArgs) -> anyhow::Result<usize> {
+    Ok(match global.threads {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+    })
+}
+
+/// A run id: UTC time, then random bits (`20261123T120501Z-3f9a1c2e`).
+fn run_id() -> anyhow::Result<String> {
+    let now = jiff::Timestamp::now();
+    let mut random = [0u8; 4];
+    getrandom::fill(&mut random).map_err(|_| anyhow::anyhow!("random number generator failed"))?;
+    Ok(format!(
+        "{}-{}",
+        now.strftime("%Y%m%dT%H%M%SZ"),
+        hex::encode(random)
+    ))
+}
+
+/// Copies standard input to an unnamed temporary file and names it by its
+/// descriptor, so the readers can open it by path and the report can
+/// state its digest. The file disappears when the process ends.
+fn spool_stdin() -> anyhow::Result<(std::fs::File, PathBuf)> {
+    let mut file = tempfile::tempfile().context("cannot spool standard input")?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut file).context("reading standard input")?;
+    use std::os::fd::AsRawFd as _;
+    let path = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+    Ok((file, path))
+}
+
+/// Runs `aigis mask`.
+pub(crate) fn run(
+    global: &GlobalArgs,
+    args: &MaskArgs,
+    settings: &Settings,
+) -> anyhow::Result<Outcome> {
+    let ws = settings.require_workspace()?;
+    let ring = settings.keyring()?;
+    let audit = Audit::open_with(settings, Some(&ring))?;
+    let rules = load_rules(settings, &ring, &audit, args.rules.as_deref())?;
+    let mut gate = rules.set.gate().clone();
+    if let Some(list) = &args.fail_on {
+        gate.fail_on =
+            GateConfig::parse_fail_on(list).map_err(|e| anyhow::anyhow!("--fail-on: {e}"))?;
+    }
+    if let Some(s) = args.min_score
+        && !(0.0..=1.0).contains(&s)
+    {
+        bail!("--min-score must be between 0 and 1, got {s}");
+    }
+    let format = match &args.input_format {
+        Some(f) => Some(f.parse::<InputFormat>()?),
+        None => None,
+    };
+    let delimiter = match args.delimiter {
+        None => None,
+        Some(c) => match u8::try_from(c) {
+            Ok(b) if c.is_ascii() && b != b'"' && b != b'\n' && b != b'\r' => Some(b),
+            _ => bail!("--delimiter must be one ASCII character other than a quote or newline"),
+        },
+    };
+    let stdin = args.input.as_os_str() == "-";
+    let _spool;
+    let (input, input_name) = if stdin {
+        let (file, path) = spool_stdin()?;
+        _spool = file;
+        let fmt = format.unwrap_or(InputFormat::Text);
+        (
+            Input {
+                source: Source::Path(path),
+                format: fmt,
+                size: None,
+                discovered: false,
+            },
+            "-".to_owned(),
+        )
+    } else {
+        if args.input.is_dir() {
+            bail!(
+                "{}: aigis mask takes one file (directories are not masked as a whole)",
+                args.input.display()
+            );
+        }
+        (
+            Input::named(&args.input, format),
+            args.input.display().to_string(),
+        )
+    };
+    let input_path = match &input.source {
+        Source::Path(p) => p.clone(),
+        _ => bail!("unsupported input"),
+    };
+    let input_digest =
+        Sha256Digest::of_file(&input_path).with_context(|| format!("cannot read {input_name}"))?;
+    let input_bytes = std::fs::metadata(&input_path).map_or(0, |m| m.len());
+
+    let to_stdout = args.output.as_os_str() == "-";
+    if !to_stdout && !stdin && same_file(&args.input, &args.output) {
+        bail!(
+            "the output must not be the input ({})",
+            args.output.display()
+        );
+    }
+    let sink = if to_stdout {
+        Sink::Stdout(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout(),
+        ))
+    } else {
+        Sink::File(
+            AtomicFile::create(&args.output)
+                .with_context(|| format!("cannot create {}", args.output.display()))?,
+        )
+    };
+    let mut builder = Scanner::builder();
+    if let Some(s) = args.min_score {
+        builder = builder.min_score(s);
+    }
+    let scanner = builder.build();
+    let run = run_id()?;
+    let started = jiff::Timestamp::now();
+    let kek = ring
+        .aes_key(aigis_keys::defaults::DATA)
+        .context("the quarantine needs the keyring's `data` key")?;
+    let kek_id = kek.id().to_string();
+    let mut quarantine = QuarantineWriter::start(
+        &ws.quarantine_dir(),
+        &run,
+        &kek,
+        &serde_json::json!({"run": run, "started": started.to_string(), "input": input_name}),
+    )?;
+    let job = MaskJob {
+        scanner: &scanner,
+        rules: &rules.set,
+        input: &input,
+        read: ReadOptions {
+            skip_bad: args.skip_bad,
+            delimiter,
+            keep_raw: true,
+            // Plain-text lines up to 16 MiB are masked whole; longer ones
+            // in overlapping pieces.
+            text_window: 16 * 1024 * 1024,
+            ..ReadOptions::default()
+        },
+        threads: threads(global)?,
+        verify: args.verify,
+    };
+    let result = pipeline::run(&job, sink, &mut quarantine, &|_| {})
+        .with_context(|| format!("masking {input_name}"))?;
+
+    // The gate: residuals by entity and by the class of their column.
+    let classes: Vec<Option<GateClass>> = result
+        .columns
+        .iter()
+        .map(|c| gate_class(c.class.as_str()))
+        .collect();
+    let failures = evaluate_gate(&gate, &result.counts.gate_residuals, &classes);
+    let passed = failures.is_empty();
+    let write_output = passed || args.keep_on_fail;
+
+    // Output: digest while committing (or dropped when the gate failed).
+    let output_facts = match result.sink {
+        Sink::File(mut f) if write_output => {
+            f.flush()?;
+            f.commit()
+                .with_context(|| format!("cannot write {}", args.output.display()))?;
+            Some(FileFacts {
+                path: args.output.display().to_string(),
+                format: input.format.name().to_owned(),
+                digest: format!("sha256:{}", Sha256Digest::of_file(&args.output)?.to_hex()),
+                bytes: std::fs::metadata(&args.output).map_or(0, |m| m.len()),
+            })
+        }
+        Sink::Stdout(mut s) => {
+            s.flush()?;
+            None
+        }
+        Sink::File(_) => None,
+    };
+    let duration = started.duration_until(jiff::Timestamp::now()).as_secs_f64();
+    let dropped: Vec<&str> = result
+        .columns
+        .iter()
+        .filter(|c| {
+            rules
+                .set
+                .column_rule(&c.column)
+                .is_some_and(|op| op.kind() == aigis_redact::OperatorKind::Drop)
+        })
+        .map(|c| c.column.as_str())
+        .collect();
+    let report = Report {
+        format: "aigis-mask-report/1",
+        run: run.clone(),
+        started: started.to_string(),
+        duration_seconds: duration,
+        actor: settings.actor.clone(),
+        input: FileFacts {
+            path: input_name.clone(),
+            format: input.format.name().to_owned(),
+            digest: format!("sha256:{}", input_digest.to_hex()),
+            bytes: input_bytes,
+        },
+        output: output_facts.clone(),
+        rules_file: rules.file.as_ref().map(|(p, d)| FileFacts {
+            path: p.display().to_string(),
+            format: "toml".into(),
+            digest: format!("sha256:{}", d.to_hex()),
+            bytes: std::fs::metadata(p).map_or(0, |m| m.len()),
+        }),
+        records: result.stats.records,
+        records_skipped: result.stats.skipped,
+        threads: job.threads,
+        verified: args.verify,
+        residual_total: result.counts.residuals(),
+        columns: result
+            .columns
+            .iter()
+            .map(|c| ColumnFacts {
+                column: c.column.clone(),
+                class: c.class.as_str().to_owned(),
+                entity: c.entity.as_ref().map(|e| e.as_str().to_owned()),
+                confidence: c.confidence,
+                whole_cell: c.class == aigis_detect::ColumnClass::DirectIdentifier,
+                dropped: dropped.contains(&c.column.as_str()),
+            })
+            .collect(),
+        keys: rules
+            .set
+            .keys_used()
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        quarantine_key: kek_id.clone(),
+        quarantine_entries: result.counts.quarantined,
+        gate: GateFacts {
+            fail_on: gate.fail_on.iter().map(ToString::to_string).collect(),
+            min_score: gate.min_score,
+            passed,
+            failures: failures.iter().map(ToString::to_string).collect(),
+            output_written: write_output,
+        },
+        counts: result.counts.clone(),
+    };
+    let report_json = report.to_json()?;
+    let report_digest = Sha256Digest::of_bytes(&report_json);
+    let report_dir = args
+        .report
+        .clone()
+        .unwrap_or_else(|| ws.reports_dir().join(&run));
+    std::fs::create_dir_all(&report_dir)
+        .with_context(|| format!("cannot create {}", report_dir.display()))?;
+    let report_path = report_dir.join("report.json");
+    aigis_provenance::write_atomic(&report_path, &report_json)?;
+    aigis_provenance::write_atomic(&report_dir.join("report.html"), report.to_html().as_bytes())?;
+
+    quarantine.commit(&serde_json::json!({
+        "format": "aigis-quarantine/1",
+        "run": run,
+        "complete": true,
+        "input": report.input,
+        "output": report.output,
+        "entries": report.quarantine_entries,
+        "key": kek_id,
+        "report_digest": format!("sha256:{}", report_digest.to_hex()),
+    }))?;
+
+    let subject = Subject::new("dataset", output_name(args, &output_facts)).with_digest(
+        output_facts.as_ref().map_or_else(
+            || format!("sha256:{}", input_digest.to_hex()),
+            |o| o.digest.clone(),
+        ),
+    );
+    audit.record(
+        audit
+            .event(ACTION_RUN, subject)
+            .outcome(if passed {
+                LedgerOutcome::Success
+            } else {
+                LedgerOutcome::Failure
+            })
+            .detail("run", run.clone())
+            .detail("input_digest", report.input.digest.clone())
+            .detail(
+                "report_digest",
+                format!("sha256:{}", report_digest.to_hex()),
+            )
+            .detail("records", report.records)
+            .detail("fields_changed", report.counts.fields_changed)
+            .detail(
+                "findings",
+                report.counts.findings_by_entity.values().sum::<u64>(),
+            )
+            .detail("residual", report.residual_total)
+            .detail("quarantined", report.quarantine_entries)
+            .detail("gate_passed", passed)
+            .detail("output_written", write_output)
+            .detail("keys", report.keys.clone()),
+    )?;
+
+    let attestation = if args.no_attest || output_facts.is_none() {
+        None
+    } else {
+        attest(
+            ws.attestations_dir(),
+            &ring,
+            &audit,
+            &input_path,
+            &input_name,
+            &output_facts,
+            &report_path,
+            &rules,
+            &run,
+        )
+        .map_err(|e| {
+            if !global.quiet {
+                crate::output::note(&format!("warning: no transform attestation: {e:#}"));
+            }
+        })
+        .ok()
+    };
+
+    summary(args, global, &report, &report_dir, attestation.as_deref())?;
+    if !passed {
+        for f in &failures {
+            crate::output::note(&format!("gate failed: {f}"));
+        }
+        if !write_output {
+            crate::output::note(&format!(
+                "{} was not written (use --keep-on-fail to write it anyway)",
+                args.output.display()
+            ));
+        }
+        return Ok(Outcome::GateFailed);
+    }
+    Ok(Outcome::Success)
+}
+
+fn output_name(args: &MaskArgs, facts: &Option<FileFacts>) -> String {
+    match facts {
+        Some(f) => f.path.clone(),
+        None => args.output.display().to_string(),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn gate_class(name: &str) -> Option<GateClass> {
+    match name {
+        "direct_identifier" => Some(GateClass::DirectIdentifier),
+        "quasi_identifier" => Some(GateClass::QuasiIdentifier),
+        "sensitive" => Some(GateClass::Sensitive),
+        _ => None,
+    }
+}
+
+/// The gate's failures: for each rule, the residuals (at or above its
+/// minimum score, counted by the workers) that match it.
+fn evaluate_gate(
+    gate: &GateConfig,
+    residuals: &std::collections::BTreeMap<(String, Option<usize>), u64>,
+    classes: &[Option<GateClass>],
+) -> Vec<GateFailure> {
+    gate.fail_on
+        .iter()
+        .filter_map(|rule| {
+            let count: u64 = residuals
+                .iter()
+                .filter(|((entity, col), _)| match rule {
+                    GateRule::Any => true,
+                    GateRule::Class(c) => {
+                        col.and_then(|i| classes.get(i).copied().flatten()) == Some(*c)
+                    }
+                    GateRule::Entity(e) => e.as_str() == entity,
+                })
+                .map(|(_, n)| n)
+                .sum();
+            (count > 0).then(|| GateFailure {
+                rule: rule.clone(),
+                count: usize::try_from(count).unwrap_or(usize::MAX),
+            })
+        })
+        .collect()
+}
+
+/// Signs the run's in-toto transform attestation with the keyring's
+/// `attest` key (created on first use) into `.aigis/attestations/`.
+#[allow(clippy::too_many_arguments)]
+fn attest(
+    store_dir: PathBuf,
+    ring: &Keyring,
+    audit: &Audit,
+    input_path: &Path,
+    input_name: &str,
+    output: &Option<FileFacts>,
+    report: &Path,
+    rules: &Rules,
+    run: &str,
+) -> anyhow::Result<String> {
+    const KEY: &str = "attest";
+    let output = output.as_ref().context("no output file")?;
+    if ring.info(KEY).is_err() {
+        let info = ring.create_key(KEY, aigis_keys::KeyKind::Ed25519)?;
+        audit.record(
+            audit
+                .event("keys.create", Subject::new("key", KEY))
+                .detail("kind", "ed25519")
+                .detail("version", info.current.unwrap_or(1)),
+        )?;
+    }
+    let signer = ring.ed25519_signer(KEY)?;
+    let signer = aigis_provenance::Ed25519Signer::new(signer.signing_key().clone());
+    let input = if input_name == "-" {
+        Artifact::new("-", Sha256Digest::of_file(input_path)?)
+    } else {
+        Artifact::from_path(input_path)?
+    };
+    let mut t = TransformRun::new(
+        "mask",
+        vec![input],
+        vec![Artifact::from_path(Path::new(&output.path))?],
+    );
+    t.report = Some(Artifact::from_path(report)?);
+    t.rules = match &rules.file {
+        Some((p, _)) => Some(Artifact::from_path(p)?),
+        None => None,
+    };
+    t.parameters.insert("run".into(), run.to_owned());
+    let envelope = attest_transform(&t, &signer)?;
+    let store = AttestationStore::open(store_dir)?;
+    let digest = store.put(&envelope)?;
+    Ok(digest.to_hex())
+}
+
+/// Prints the run's summary: JSON (stdout, or stderr when the data went
+/// to stdout) or a few lines for people on stderr.
+fn summary(
+    args: &MaskArgs,
+    global: &GlobalArgs,
+    report: &Report,
+    report_dir: &Path,
+    attestation: Option<&str>,
+) -> anyhow::Result<()> {
+    let to_stdout = args.output.as_os_str() == "-";
+    match args.format {
+        MaskFormat::Json => {
+            let v = serde_json::json!({
+                "run": report.run,
+                "input": report.input,
+                "output": report.output,
+                "records": report.records,
+                "fields": report.counts.fields,
+                "fields_changed": report.counts.fields_changed,
+                "findings": report.counts.findings_by_entity,
+                "actions": report.counts.actions_by_operator,
+                "residual": report.residual_total,
+                "gate": report.gate,
+                "report": report_dir.join("report.json").display().to_string(),
+                "attestation": attestation,
+                "seconds": report.duration_seconds,
+            });
+            let mut text = serde_json::to_string(&v)?;
+            text.push('\n');
+            if to_stdout {
+                crate::output::note(text.trim_end());
+            } else {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes())?;
+                out.flush()?;
+            }
+        }
+        MaskFormat::Human => {
+            if global.quiet {
+                return Ok(());
+            }
+            let mb = report.input.bytes as f64 / 1e6;
+            crate::output::note(&format!(
+                "masked {} -> {}: {} records, {} fields changed, {} findings, {} residual; {:.1} MB in {:.2} s ({:.1} MB/s)",
+                report.input.path,
+                args.output.display(),
+                report.records,
+                report.counts.fields_changed,
+                report.counts.findings_by_entity.values().sum::<u64>(),
+                report.residual_total,
+                mb,
+                report.duration_seconds,
+                mb / report.duration_seconds.max(1e-9),
+            ));
+            crate::output::note(&format!(
+                "run {}; report {}; quarantine {} entries",
+                report.run,
+                report_dir.join("report.html").display(),
+                report.quarantine_entries
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! `aigis unmask`: reverse `encrypt` tokens in a file or a value, and a
+//! `tokenize` value given its entity (or column). Needs the master key;
+//! each use is a ledger event (`mask.unmask`) with counts, never values.
+
+use std::io::{BufRead as _, Write as _};
+
+use aigis_detect::Entity;
+use aigis_ledger::Subject;
+use aigis_redact::{Operator, OperatorKind};
+use anyhow::{Context as _, bail};
+use zeroize::Zeroizing;
+
+use super::Outcome;
+use super::mask::load_rules;
+use crate::audit::Audit;
+use crate::cli::{MaskFormat, UnmaskArgs};
+use crate::mask::keys::RingKeys;
+use crate::mask::pipeline::Sink;
+use crate::settings::Settings;
+
+/// Ledger action of an unmask.
+const ACTION: &str = "mask.unmask";
+
+/// Runs `aigis unmask`.
+pub(crate) fn run(args: &UnmaskArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let ring = settings.keyring()?;
+    let audit = Audit::open_with(settings, Some(&ring))?;
+    let rules = load_rules(settings, &ring, &audit, args.rules.as_deref())?;
+    let keys = RingKeys(&ring);
+    let entity = args.entity.as_deref().map(Entity::new);
+    // Every encrypt operator the rules use (by prefix).
+    let mut encrypters = Vec::new();
+    let probe: Vec<Entity> = Entity::BUILTIN.to_vec();
+    for e in probe.iter().chain(entity.iter()) {
+        if let (Operator::Encrypt(enc), _) = rules.set.operator_for(args.column.as_deref(), e)
+            && !encrypters
+                .iter()
+                .any(|x: &&aigis_redact::Encrypt| std::ptr::eq(*x, enc))
+        {
+            encrypters.push(enc);
+        }
+    }
+    if let Some(value) = &args.value {
+        let plain: Zeroizing<String> = match &entity {
+            Some(e) => match rules.set.operator_for(args.column.as_deref(), e).0 {
+                Operator::Tokenize(t) => t
+                    .detokenize(value, e)
+                    .map_err(|err| anyhow::anyhow!("cannot detokenize: {err}"))?,
+                Operator::Encrypt(enc) => enc
+                    .decrypt(value, &keys)
+                    .map_err(|err| anyhow::anyhow!("cannot decrypt: {err}"))?,
+                op => bail!(
+                    "the rule for {e} is `{}`, which cannot be reversed",
+                    op.kind()
+                ),
+            },
+            None => {
+                let mut found = None;
+                for enc in &encrypters {
+                    if let Ok(p) = enc.decrypt(value, &keys) {
+                        found = Some(p);
+                        break;
+                    }
+                }
+                found.context(
+                    "not an encrypt token of these rules (for a tokenize value give --entity)",
+                )?
+            }
+        };
+        audit.record(
+            audit
+                .event(ACTION, Subject::new("value", "-"))
+                .detail("values", 1)
+                .detail(
+                    "operator",
+                    if entity.is_some() {
+                        "tokenize"
+                    } else {
+                        "encrypt"
+                    },
+                ),
+        )?;
+        let mut out = std::io::stdout().lock();
+        out.write_all(plain.as_bytes())?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+        return Ok(Outcome::Success);
+    }
+    if encrypters.is_empty() {
+        bail!(
+            "the rules use no `{}` operator: nothing to unmask in a file",
+            OperatorKind::Encrypt
+        );
+    }
+    let input = args.input.as_deref().context("give FILE or --value")?;
+    let reader: Box<dyn std::io::BufRead> = if input.as_os_str() == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(input)
+                .with_context(|| format!("cannot open {}", input.display()))?,
+        ))
+    };
+    let to_stdout = args.output.as_ref().is_none_or(|o| o.as_os_str() == "-");
+    let mut sink = match args.output.as_deref() {
+        Some(out) if !to_stdout => Sink::File(
+            aigis_table::AtomicFile::create(out)
+                .with_context(|| format!("cannot create {}", out.display()))?,
+        ),
+        _ => Sink::Stdout(std::io::BufWriter::new(std::io::stdout())),
+    };
+    let mut total = 0usize;
+    let mut line = Vec::new();
+    let mut reader = reader;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        let text = String::from_utf8_lossy(&line);
+        let mut cur = Zeroizing::new(text.into_owned());
+        for enc in &encrypters {
+            let mut next = Zeroizing::new(String::with_capacity(cur.len()));
+            total += enc.unmask_text(&cur, &keys, &mut next);
+            cur = next;
+        }
+        sink.write_all(cur.as_bytes())?;
+    }
+    match sink {
+        Sink::File(f) => f.commit()?,
+        Sink::Stdout(mut s) => s.flush()?,
+    }
+    audit.record(
+        audit
+            .event(ACTION, Subject::new("file", input.display().to_string()))
+            .detail("values", total)
+            .detail("operator", "encrypt"),
+    )?;
+    match args.format {
+        MaskFormat::Json => {
+            crate::output::note(&serde_json::json!({"unmasked": total}).to_string())
+        }
+        MaskFormat::Human => {
+            if !settings.quiet {
+                crate::output::note(&format!("unmasked {total} value(s)"));
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}

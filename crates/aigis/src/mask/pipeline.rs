@@ -1,0 +1,475 @@
+//! The mask driver: a reader thread turns the input into batches (raw
+//! records kept), the rayon pool masks each batch in chunks, and this
+//! thread writes the chunks' output, quarantine entries and counters in
+//! input order, so the output is the same whatever `--threads` is.
+//!
+//! Tables first hold back a warm-up sample (as `aigis scan` does) to learn
+//! column priors and classes; columns classified `direct_identifier` in
+//! the sample are masked whole-cell from the first row on.
+
+use std::io::Write;
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, sync_channel};
+
+use aigis_detect::{
+    ColumnClass, ColumnClassification, ColumnPrior, Entity, PRIOR_WARMUP_ROWS, Scanner,
+    TableProfile,
+};
+use aigis_redact::{OperatorKind, RuleSet};
+use aigis_table::write::{ParquetEdit, ParquetRewriter};
+use aigis_table::{Batch, Input, InputFormat, ReadError, ReadOptions, ReadStats};
+use anyhow::Context as _;
+use parquet::arrow::arrow_reader::ArrowReaderMetadata;
+use rayon::prelude::*;
+
+use super::counts::Counts;
+use super::worker::{ChunkOut, Shared};
+
+/// Batches that may wait between the reader thread and the workers.
+const CHANNEL_DEPTH: usize = 2;
+/// A warm-up sample also ends once it holds this many bytes of values.
+const WARMUP_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// What a mask run needs.
+pub(crate) struct MaskJob<'a> {
+    pub(crate) scanner: &'a Scanner,
+    pub(crate) rules: &'a RuleSet,
+    pub(crate) input: &'a Input,
+    pub(crate) read: ReadOptions,
+    pub(crate) threads: usize,
+    pub(crate) verify: bool,
+}
+
+/// Where the output goes: a file that appears on commit, or stdout.
+pub(crate) enum Sink {
+    /// An atomic file.
+    File(aigis_table::AtomicFile),
+    /// Standard output.
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::File(f) => f.write(buf),
+            Sink::Stdout(s) => s.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::File(f) => f.write_all(buf),
+            Sink::Stdout(s) => s.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::File(f) => f.flush(),
+            Sink::Stdout(s) => s.flush(),
+        }
+    }
+}
+
+/// What a finished run hands back.
+pub(crate) struct RunResult {
+    pub(crate) counts: Counts,
+    pub(crate) columns: Vec<ColumnClassification>,
+    pub(crate) stats: ReadStats,
+    pub(crate) sink: Sink,
+}
+
+/// From the reader thread.
+enum Msg {
+    Begin(Begin),
+    Batch(Batch),
+    End(ReadStats),
+    Failed(ReadError),
+}
+
+struct Begin {
+    columns: Arc<[String]>,
+    header: Vec<u8>,
+    delimiter: u8,
+    parquet: Option<ArrowReaderMetadata>,
+}
+
+enum Writer {
+    Bytes(Sink),
+    Parquet(Box<ParquetRewriter<Sink>>),
+}
+
+/// Runs the mask: output to `sink`, quarantine entries to `quarantine`.
+pub(crate) fn run(
+    job: &MaskJob<'_>,
+    sink: Sink,
+    quarantine: &mut dyn Write,
+    progress: &dyn Fn(u64),
+) -> anyhow::Result<RunResult> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(job.threads)
+        .thread_name(|i| format!("aigis-mask-{i}"))
+        .build()
+        .context("cannot start the masking threads")?;
+    std::thread::scope(|scope| -> anyhow::Result<RunResult> {
+        let (tx, rx) = sync_channel(CHANNEL_DEPTH);
+        let read = job.read.clone();
+        let input = job.input;
+        scope.spawn(move || read_input(input, &read, &tx));
+        let mut state: Option<State> = None;
+        let mut sink = Some(sink);
+        let mut stats = ReadStats::default();
+        for msg in rx {
+            match msg {
+                Msg::Begin(begin) => {
+                    let s = sink.take().context("input opened twice")?;
+                    state = Some(State::new(job, begin, s)?);
+                }
+                Msg::Batch(batch) => {
+                    if let Some(st) = state.as_mut() {
+                        st.push(job, &pool, batch, quarantine, progress)?;
+                    }
+                }
+                Msg::End(s) => stats = s,
+                Msg::Failed(e) => return Err(anyhow::Error::new(e)),
+            }
+        }
+        let st = state.context("the input was never opened")?;
+        let (counts, columns, sink) = st.finish(job, &pool, quarantine, progress)?;
+        Ok(RunResult {
+            counts,
+            columns,
+            stats,
+            sink,
+        })
+    })
+}
+
+fn read_input(input: &Input, opts: &ReadOptions, tx: &SyncSender<Msg>) {
+    let mut reader = match aigis_table::open(input, opts) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = tx.send(Msg::Failed(e));
+            return;
+        }
+    };
+    let begin = Begin {
+        columns: reader.columns(),
+        header: reader.raw_header().to_vec(),
+        delimiter: reader.delimiter().unwrap_or(b','),
+        parquet: reader.parquet_metadata().cloned(),
+    };
+    if tx.send(Msg::Begin(begin)).is_err() {
+        return;
+    }
+    loop {
+        let mut batch = Batch::new();
+        match reader.next_batch(&mut batch) {
+            Ok(true) => {
+                if tx.send(Msg::Batch(batch)).is_err() {
+                    return;
+                }
+            }
+            Ok(false) => {
+                let _ = tx.send(Msg::End(reader.into_stats()));
+                return;
+            }
+            Err(e) => {
+                // Records before the error are not written: the run fails.
+                let _ = tx.send(Msg::Failed(e));
+                return;
+            }
+        }
+    }
+}
+
+/// Per-input state on the writing thread.
+struct State {
+    format: InputFormat,
+    columns: Arc<[String]>,
+    delimiter: u8,
+    warmup: Vec<Batch>,
+    warm_rows: usize,
+    warm_bytes: usize,
+    ready: bool,
+    priors: Vec<Option<ColumnPrior>>,
+    whole_cell: Vec<Option<Entity>>,
+    dropped: Vec<bool>,
+    profile: Option<TableProfile>,
+    counts: Counts,
+    writer: Writer,
+    /// Input bytes of the current long line already covered by the
+    /// previous piece.
+    carry: usize,
+}
+
+impl State {
+    fn new(job: &MaskJob<'_>, begin: Begin, mut sink: Sink) -> anyhow::Result<State> {
+        let format = job.input.format;
+        let table = format.is_table() && !begin.columns.is_empty();
+        let dropped: Vec<bool> = begin
+            .columns
+            .iter()
+            .map(|c| {
+                job.rules
+                    .column_rule(c)
+                    .is_some_and(|op| op.kind() == OperatorKind::Drop)
+            })
+            .collect();
+        let writer = match (&begin.parquet, format) {
+            (Some(meta), InputFormat::Parquet) => {
+                let drop: Vec<usize> = (0..dropped.len()).filter(|&i| dropped[i]).collect();
+                Writer::Parquet(Box::new(ParquetRewriter::new(
+                    sink,
+                    meta,
+                    &begin.columns,
+                    &drop,
+                    &job.input.source.name(),
+                )?))
+            }
+            _ => {
+                if dropped.iter().any(|d| *d) {
+                    let mut header = Vec::new();
+                    let edits: Vec<_> = dropped
+                        .iter()
+                        .map(|&d| {
+                            if d {
+                                aigis_table::write::CellEdit::Drop
+                            } else {
+                                aigis_table::write::CellEdit::Keep
+                            }
+                        })
+                        .collect();
+                    // Header cells are never changed, only dropped.
+                    aigis_table::write::rewrite_delimited(
+                        &begin.header,
+                        begin.delimiter,
+                        &edits,
+                        &mut header,
+                    );
+                    sink.write_all(&header)?;
+                } else {
+                    sink.write_all(&begin.header)?;
+                }
+                Writer::Bytes(sink)
+            }
+        };
+        Ok(State {
+            format,
+            delimiter: begin.delimiter,
+            warmup: Vec::new(),
+            warm_rows: 0,
+            warm_bytes: 0,
+            ready: !table,
+            priors: Vec::new(),
+            whole_cell: vec![None; begin.columns.len()],
+            dropped,
+            profile: table.then(|| TableProfile::new(&begin.columns)),
+            columns: begin.columns,
+            counts: Counts::default(),
+            writer,
+            carry: 0,
+        })
+    }
+
+    fn shared<'a>(&'a self, job: &'a MaskJob<'a>, profile_only: bool) -> Shared<'a> {
+        Shared {
+            scanner: job.scanner,
+            rules: job.rules,
+            format: self.format,
+            columns: &self.columns,
+            priors: (!self.priors.is_empty()).then_some(self.priors.as_slice()),
+            whole_cell: &self.whole_cell,
+            dropped: &self.dropped,
+            delimiter: self.delimiter,
+            verify: job.verify,
+            gate_min: job.rules.gate().min_score,
+            profile_only,
+        }
+    }
+
+    fn push(
+        &mut self,
+        job: &MaskJob<'_>,
+        pool: &rayon::ThreadPool,
+        batch: Batch,
+        quarantine: &mut dyn Write,
+        progress: &dyn Fn(u64),
+    ) -> anyhow::Result<()> {
+        if !self.ready {
+            self.warm_rows += batch.len();
+            self.warm_bytes += batch.value_bytes();
+            self.warmup.push(batch);
+            if self.warm_rows < PRIOR_WARMUP_ROWS && self.warm_bytes < WARMUP_MAX_BYTES {
+                return Ok(());
+            }
+            return self.end_warmup(job, pool, quarantine, progress);
+        }
+        self.mask_and_write(job, pool, &batch, quarantine)?;
+        progress(batch.input_bytes());
+        Ok(())
+    }
+
+    /// Learns priors and classes from the held rows, then masks them.
+    fn end_warmup(
+        &mut self,
+        job: &MaskJob<'_>,
+        pool: &rayon::ThreadPool,
+        quarantine: &mut dyn Write,
+        progress: &dyn Fn(u64),
+    ) -> anyhow::Result<()> {
+        let mut warm = TableProfile::new(&self.columns);
+        let mut left = PRIOR_WARMUP_ROWS;
+        for batch in &self.warmup {
+            let n = left.min(batch.len());
+            let shared = self.shared(job, true);
+            for chunk in process(&shared, pool, job.threads, batch, 0..n) {
+                if let Some(p) = &chunk.profile {
+                    warm.merge(p);
+                }
+            }
+            left -= n;
+            if left == 0 {
+                break;
+            }
+        }
+        self.priors = warm.priors();
+        for cl in warm.classify() {
+            if cl.class == ColumnClass::DirectIdentifier
+                && let Some(i) = self.columns.iter().position(|c| *c == cl.column)
+                && let Some(slot) = self.whole_cell.get_mut(i)
+            {
+                *slot = cl.entity.clone();
+            }
+        }
+        self.ready = true;
+        for batch in std::mem::take(&mut self.warmup) {
+            self.mask_and_write(job, pool, &batch, quarantine)?;
+            progress(batch.input_bytes());
+        }
+        Ok(())
+    }
+
+    fn mask_and_write(
+        &mut self,
+        job: &MaskJob<'_>,
+        pool: &rayon::ThreadPool,
+        batch: &Batch,
+        quarantine: &mut dyn Write,
+    ) -> anyhow::Result<()> {
+        let chunks = {
+            let shared = self.shared(job, false);
+            process(&shared, pool, job.threads, batch, 0..batch.len())
+        };
+        let mut edits: Vec<(usize, usize, String)> = Vec::new();
+        let mut suppressed: Vec<usize> = Vec::new();
+        for chunk in chunks {
+            quarantine
+                .write_all(&chunk.quarantine)
+                .context("writing the quarantine")?;
+            self.counts.merge(&chunk.counts);
+            if let (Some(main), Some(p)) = (self.profile.as_mut(), chunk.profile.as_ref()) {
+                main.merge(p);
+            }
+            match &mut self.writer {
+                Writer::Bytes(sink) => write_bytes(sink, &chunk, &mut self.carry)?,
+                Writer::Parquet(_) => {
+                    edits.extend(chunk.parquet);
+                    suppressed.extend(chunk.suppressed_rows);
+                }
+            }
+        }
+        if let Writer::Parquet(w) = &mut self.writer
+            && let Some(rows) = batch.arrow()
+        {
+            let edits: Vec<ParquetEdit<'_>> = edits
+                .iter()
+                .map(|(row, column, value)| ParquetEdit {
+                    row: *row,
+                    column: *column,
+                    value,
+                })
+                .collect();
+            let keep = (!suppressed.is_empty()).then(|| {
+                let mut keep = vec![true; rows.num_rows()];
+                for r in &suppressed {
+                    if let Some(k) = keep.get_mut(*r) {
+                        *k = false;
+                    }
+                }
+                keep
+            });
+            w.write(rows, &edits, keep.as_deref())?;
+        }
+        Ok(())
+    }
+
+    fn finish(
+        mut self,
+        job: &MaskJob<'_>,
+        pool: &rayon::ThreadPool,
+        quarantine: &mut dyn Write,
+        progress: &dyn Fn(u64),
+    ) -> anyhow::Result<(Counts, Vec<ColumnClassification>, Sink)> {
+        if !self.ready {
+            self.end_warmup(job, pool, quarantine, progress)?;
+        }
+        let columns = self
+            .profile
+            .as_ref()
+            .map(TableProfile::classify)
+            .unwrap_or_default();
+        let sink = match self.writer {
+            Writer::Bytes(s) => s,
+            Writer::Parquet(w) => w.finish()?,
+        };
+        Ok((self.counts, columns, sink))
+    }
+}
+
+/// Writes a chunk's rendered bytes, joining the pieces of long lines.
+fn write_bytes(sink: &mut Sink, chunk: &ChunkOut, carry: &mut usize) -> anyhow::Result<()> {
+    let mut pos = 0;
+    for mark in &chunk.pieces {
+        sink.write_all(chunk.bytes.get(pos..mark.start).unwrap_or_default())?;
+        let skip = mark.out_offset(*carry).min(mark.end - mark.start);
+        sink.write_all(
+            chunk
+                .bytes
+                .get(mark.start + skip..mark.end)
+                .unwrap_or_default(),
+        )?;
+        *carry = if mark.continued { mark.ext } else { 0 };
+        pos = mark.end;
+    }
+    sink.write_all(chunk.bytes.get(pos..).unwrap_or_default())?;
+    Ok(())
+}
+
+/// Runs `shared` over `records` of `batch` in parallel chunks; results in
+/// record order.
+fn process(
+    shared: &Shared<'_>,
+    pool: &rayon::ThreadPool,
+    threads: usize,
+    batch: &Batch,
+    records: Range<usize>,
+) -> Vec<ChunkOut> {
+    let n = records.len();
+    let chunks = (threads * 4).clamp(1, n.max(1));
+    let size = n.div_ceil(chunks).max(1);
+    let ranges: Vec<Range<usize>> = (0..chunks)
+        .map(|c| {
+            let a = records.start + c * size;
+            a.min(records.end)..(a + size).min(records.end)
+        })
+        .filter(|r| !r.is_empty())
+        .collect();
+    let one = |r: Range<usize>| shared.run(batch, r);
+    if threads <= 1 || ranges.len() <= 1 {
+        ranges.into_iter().map(one).collect()
+    } else {
+        pool.install(|| ranges.into_par_iter().map(one).collect())
+    }
+}
