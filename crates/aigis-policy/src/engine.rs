@@ -419,9 +419,15 @@ mod tests {
 
     #[test]
     fn compile_errors_surface_before_evaluation() {
-        // Unknown functions are found when compiling.
-        let err = engine("package t\nimport rego.v1\nx := no_such_fn(1)\n").unwrap_err();
-        assert!(matches!(err, PolicyError::Compile { .. }), "{err}");
+        // Unsafe variables are found when compiling.
+        let err = engine("package t\nimport rego.v1\nx if { y > 1 }\n").unwrap_err();
+        assert!(matches!(err, PolicyError::Compile { line: 3, .. }), "{err}");
+        // regorus finds unknown functions only when the rule runs; the
+        // evaluation then fails (closed).
+        match engine("package t\nimport rego.v1\nx := no_such_fn(1)\n") {
+            Err(e) => assert!(matches!(e, PolicyError::Compile { .. }), "{e}"),
+            Ok(mut e) => assert!(e.eval_path("t.x").is_err()),
+        }
         // Conflicting values are an evaluation error (as in OPA).
         let mut e = engine("package t\nimport rego.v1\nx = 1 if input.a\nx = 2 if input.b\n").unwrap();
         e.set_input(&serde_json::json!({"a": true, "b": true}));

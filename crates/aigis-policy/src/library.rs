@@ -15,4 +15,6 @@ pub(crate) const MODULES: &[(&str, &str)] = &[
     ("terraform/terraform_test.rego", include_str!("../../../policies/terraform/terraform_test.rego")),
     ("pipeline/airflow.rego", include_str!("../../../policies/pipeline/airflow.rego")),
     ("pipeline/airflow_test.rego", include_str!("../../../policies/pipeline/airflow_test.rego")),
+    ("secrets/secrets.rego", include_str!("../../../policies/secrets/secrets.rego")),
+    ("secrets/secrets_test.rego", include_str!("../../../policies/secrets/secrets_test.rego")),
 ];
