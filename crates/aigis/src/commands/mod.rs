@@ -2,6 +2,9 @@
 //! library crates, and reports an [`Outcome`]; errors bubble up as
 //! `anyhow::Error` with context and become exit code 2 in `main`.
 
+mod policy;
+mod policy_secrets;
+
 use crate::cli::{Cli, Command};
 
 /// How a command that ran to completion ended.
@@ -10,14 +13,13 @@ pub(crate) enum Outcome {
     /// Nothing to report: exit 0.
     Success,
     /// A gate failed (findings, a denied policy, a failed verification): exit 1.
-    #[allow(dead_code)] // first used by `aigis scan --fail-on-findings`
     GateFailed,
 }
 
 /// Runs the chosen subcommand.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let _ = &cli.global;
     match cli.command {
+        Command::Policy(cmd) => policy::run(cmd, &cli.global),
         Command::Version => {
             #[allow(clippy::print_stdout)]
             {
