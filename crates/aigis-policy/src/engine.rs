@@ -168,7 +168,9 @@ impl Engine {
                     message: format!("{e:#}"),
                 })?;
         }
-        secrets::register(&mut inner, options.secret_finder.clone()).map_err(|e| {
+        crate::opa_compat::register(&mut inner)
+            .and_then(|()| secrets::register(&mut inner, options.secret_finder.clone()))
+            .map_err(|e| {
             PolicyError::Compile {
                 path: None,
                 line: 0,

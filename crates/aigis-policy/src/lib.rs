@@ -44,6 +44,7 @@ mod engine;
 mod error;
 mod library;
 mod load;
+mod opa_compat;
 pub mod report;
 mod secrets;
 mod testing;
