@@ -226,6 +226,14 @@ pub fn check_document(engine: &mut Engine, doc: &Document, selection: &Selection
         }
         report.namespaces.push(namespace);
     }
+    // Read top to bottom: by line, then package and message.
+    report.results.sort_by(|a, b| {
+        (a.line.unwrap_or(0), &a.namespace, &a.message).cmp(&(
+            b.line.unwrap_or(0),
+            &b.namespace,
+            &b.message,
+        ))
+    });
     report
 }
 

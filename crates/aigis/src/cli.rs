@@ -52,6 +52,20 @@ pub(crate) enum PolicyCommand {
     Test(PolicyTestArgs),
     /// Evaluate a query or data path, like `opa eval`.
     Eval(PolicyEvalArgs),
+    /// Print the input documents policies see for files (JSON array), like
+    /// `conftest parse`.
+    Parse(PolicyParseArgs),
+}
+
+/// Arguments of `aigis policy parse`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PolicyParseArgs {
+    /// Files to read.
+    #[arg(required = true, value_name = "FILES")]
+    pub(crate) files: Vec<std::path::PathBuf>,
+    /// Read every file with this parser instead of choosing by file name.
+    #[arg(long, value_name = "PARSER")]
+    pub(crate) parser: Option<String>,
 }
 
 /// Output formats of `policy check`.
@@ -144,7 +158,8 @@ pub(crate) struct PolicyEvalArgs {
     /// out).
     #[arg(short = 'd', long = "policy", value_name = "DIR", required = true)]
     pub(crate) policies: Vec<std::path::PathBuf>,
-    /// The input document: JSON as is; other kinds through their loader.
+    /// The input document: `.json` as is (like opa eval); other kinds
+    /// through their loader, exactly as `check` gives them to policies.
     #[arg(short, long, value_name = "INPUT")]
     pub(crate) input: Option<std::path::PathBuf>,
     /// Parser for a non-JSON input (default: by file name).

@@ -22,7 +22,7 @@ use super::Outcome;
 use super::policy_secrets::PatternSecretFinder;
 use crate::cli::{
     CheckFormat, GlobalArgs, PlainFormat, PolicyCheckArgs, PolicyCommand, PolicyEvalArgs,
-    PolicyTestArgs,
+    PolicyParseArgs, PolicyTestArgs,
 };
 
 /// Runs one `aigis policy` subcommand.
@@ -31,6 +31,7 @@ pub(crate) fn run(cmd: PolicyCommand, global: &GlobalArgs) -> anyhow::Result<Out
         PolicyCommand::Check(args) => check(args, global),
         PolicyCommand::Test(args) => test(args, global),
         PolicyCommand::Eval(args) => eval(args, global),
+        PolicyCommand::Parse(args) => parse(args),
     }
 }
 
@@ -80,7 +81,7 @@ fn finish_decisions(sink: Option<MemorySink>, global: &GlobalArgs) {
         #[allow(clippy::print_stderr)]
         {
             eprintln!(
-                "{} policy decision(s) recorded for the ledger",
+                "{} policy decision record(s) produced; no ledger is attached in this build",
                 sink.records.len()
             );
         }
@@ -274,6 +275,19 @@ fn is_data_path(query: &str) -> bool {
         })
 }
 
+/// `policy parse`: the inputs policies would see, as a JSON array.
+fn parse(args: PolicyParseArgs) -> anyhow::Result<Outcome> {
+    let parser = parser_arg(args.parser.as_deref())?;
+    let mut docs = Vec::new();
+    for f in &args.files {
+        for d in aigis_policy::load_file(f, parser)? {
+            docs.push(d.input);
+        }
+    }
+    write_stdout(&serde_json::to_string_pretty(&Value::Array(docs))?)?;
+    Ok(Outcome::Success)
+}
+
 fn read_input(path: &Path, parser: Option<Parser>) -> anyhow::Result<Value> {
     let chosen = parser.or_else(|| Parser::for_path(path));
     if matches!(chosen, None | Some(Parser::Json) | Some(Parser::TfPlan)) {
@@ -291,7 +305,7 @@ fn read_input(path: &Path, parser: Option<Parser>) -> anyhow::Result<Value> {
     let mut docs = aigis_policy::load_file(path, chosen)?;
     match docs.len() {
         0 => Ok(Value::Null),
-        1 => Ok(aigis_policy::strip_meta(docs.remove(0).input)),
+        1 => Ok(docs.remove(0).input),
         n => bail!(
             "{}: holds {n} documents; eval takes one (use `policy check` for streams)",
             path.display()
