@@ -39,7 +39,16 @@ pub struct EngineOptions {
     pub secret_finder: Option<Arc<dyn SecretFinder>>,
     /// Record which policy lines are evaluated (for `policy test`).
     pub coverage: bool,
+    /// Most bytes the process may have allocated while policies evaluate
+    /// (default 4 GiB). Checked by the interpreter as it allocates; above
+    /// it, evaluation stops with [`PolicyError::Limit`]. The accounting is
+    /// process-wide (regorus counts through its allocator), so the last
+    /// engine built sets it for all; `None` leaves the current setting.
+    pub memory_limit: Option<u64>,
 }
+
+/// The default [`EngineOptions::memory_limit`]: 4 GiB.
+pub const DEFAULT_MEMORY_LIMIT: u64 = 4 << 30;
 
 impl Default for EngineOptions {
     fn default() -> Self {
@@ -47,6 +56,7 @@ impl Default for EngineOptions {
             time_limit: Duration::from_secs(5),
             secret_finder: None,
             coverage: false,
+            memory_limit: Some(DEFAULT_MEMORY_LIMIT),
         }
     }
 }
@@ -57,6 +67,7 @@ impl std::fmt::Debug for EngineOptions {
             .field("time_limit", &self.time_limit)
             .field("secret_finder", &self.secret_finder.is_some())
             .field("coverage", &self.coverage)
+            .field("memory_limit", &self.memory_limit)
             .finish()
     }
 }
@@ -119,6 +130,9 @@ impl Engine {
             limit: options.time_limit,
             check_interval: NonZeroU32::MIN,
         });
+        if let Some(limit) = options.memory_limit {
+            regorus::set_global_memory_limit(Some(limit));
+        }
         inner.set_enable_coverage(options.coverage);
         inner.set_gather_prints(true);
         let mut packages: Vec<PackageInfo> = Vec::new();

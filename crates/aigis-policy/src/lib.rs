@@ -58,7 +58,7 @@ pub use config::PolicyConfig;
 pub use decision::{
     DecisionRecord, DecisionResult, DecisionSink, MemorySink, json_digest,
 };
-pub use engine::{CHECK_RULES, Engine, EngineOptions, FileCoverage, PackageInfo, QueryResult};
+pub use engine::{CHECK_RULES, DEFAULT_MEMORY_LIMIT, Engine, EngineOptions, FileCoverage, PackageInfo, QueryResult};
 pub use error::{ConfigError, LoadError, PolicyError};
 pub use load::{
     Document, LineIndex, Locations, MAX_INPUT_BYTES, META_KEY, PARSER_NAMES, Parser, load_file,

@@ -9,7 +9,10 @@
 //! - `regex.find_all_string_submatch_n`;
 //! - `io.jwt.decode`, `io.jwt.verify_hs256|hs384|hs512`;
 //! - `time.add_date` (regorus fails on day overflow such as Feb 29 + 1
-//!   year; Go, and so OPA, normalises it to Mar 1).
+//!   year; Go, and so OPA, normalises it to Mar 1);
+//! - `net.cidr_expand`, bounded: a network of more than
+//!   [`MAX_CIDR_EXPAND`] addresses is an error instead of an allocation
+//!   that runs the machine out of memory before any limit can look.
 //!
 //! Like OPA's builtins with strict errors off, a bad argument makes the
 //! call undefined rather than failing the query.
@@ -25,6 +28,9 @@ use regorus::Value;
 use subtle::ConstantTimeEq as _;
 
 type Ext = Box<dyn regorus::Extension>;
+
+/// Most addresses `net.cidr_expand` produces (a /10 in IPv4).
+pub const MAX_CIDR_EXPAND: u128 = 1 << 22;
 
 /// Registers every compatibility builtin on the engine.
 pub(crate) fn register(engine: &mut regorus::Engine) -> anyhow::Result<()> {
@@ -73,6 +79,7 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> anyhow::Result<()> {
     add(engine, "io.jwt.verify_hs384", 2, jwt_verify_fn(hmac_raw::<sha2::Sha384>))?;
     add(engine, "io.jwt.verify_hs512", 2, jwt_verify_fn(hmac_raw::<sha2::Sha512>))?;
     add(engine, "time.add_date", 4, Box::new(|args: Vec<Value>| Ok(add_date(&args))))?;
+    add(engine, "net.cidr_expand", 1, Box::new(|args: Vec<Value>| cidr_expand(&args)))?;
     Ok(())
 }
 
@@ -200,6 +207,28 @@ fn cidr_merge(args: &[Value]) -> Value {
             .map(|n| Value::from(n.to_string()))
             .collect::<BTreeSet<_>>(),
     )
+}
+
+fn cidr_expand(args: &[Value]) -> anyhow::Result<Value> {
+    let Some(net) = str_arg(args, 0).and_then(|s| s.parse::<IpNet>().ok()) else {
+        return Ok(Value::Undefined);
+    };
+    let host_bits = u32::from(net.max_prefix_len() - net.prefix_len());
+    let count = 1u128.checked_shl(host_bits).unwrap_or(u128::MAX);
+    if count > MAX_CIDR_EXPAND {
+        anyhow::bail!(
+            "net.cidr_expand: {net} holds {count} addresses, more than the {MAX_CIDR_EXPAND} aigis expands"
+        );
+    }
+    let out: BTreeSet<Value> = match net.trunc() {
+        IpNet::V4(n) => ipnet::Ipv4AddrRange::new(n.network(), n.broadcast())
+            .map(|a| Value::from(a.to_string()))
+            .collect(),
+        IpNet::V6(n) => ipnet::Ipv6AddrRange::new(n.network(), n.broadcast())
+            .map(|a| Value::from(a.to_string()))
+            .collect(),
+    };
+    Ok(Value::from(out))
 }
 
 fn find_all_submatch(args: &[Value]) -> Value {

@@ -140,6 +140,7 @@ fn engine_options(timeout_ms: u64, coverage: bool) -> EngineOptions {
         time_limit: std::time::Duration::from_millis(timeout_ms.max(1)),
         secret_finder: Some(Arc::new(PatternSecretFinder::new())),
         coverage,
+        memory_limit: Some(aigis_policy::DEFAULT_MEMORY_LIMIT),
     }
 }
 

@@ -4,7 +4,6 @@ marshalled := json.marshal(input.doc)
 roundtrip := json.unmarshal(marshalled)
 unmarshalled := json.unmarshal(input.json_text)
 is_json := [json.is_valid(input.json_text), json.is_valid("{bad")]
-yaml_doc := yaml.unmarshal(input.yaml_text)
 yaml_out := yaml.marshal({"a": 1, "b": ["x"]})
 is_yaml := yaml.is_valid(input.yaml_text)
 filtered := json.filter(input.doc, ["b/2/c", "a"])
