@@ -86,7 +86,9 @@ impl PolicyBundle {
             for entry in walkdir::WalkDir::new(path)
                 .sort_by_file_name()
                 .into_iter()
-                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                })
             {
                 let entry = entry.map_err(|e| {
                     let p = e.path().unwrap_or(path).to_path_buf();
@@ -158,7 +160,11 @@ mod tests {
     #[test]
     fn builtin_library_is_embedded() {
         let lib = PolicyBundle::builtin(TestFiles::Exclude);
-        assert!(lib.modules().iter().any(|m| m.path.ends_with("endpoint.rego")));
+        assert!(
+            lib.modules()
+                .iter()
+                .any(|m| m.path.ends_with("endpoint.rego"))
+        );
         assert!(lib.modules().iter().all(|m| !m.is_test()));
         let with_tests = PolicyBundle::builtin(TestFiles::Include);
         assert!(with_tests.modules().iter().any(PolicyModule::is_test));

@@ -125,10 +125,7 @@ impl DocumentReport {
 
     /// The decision record for this document.
     pub fn decision(&self, bundle_digest: &str) -> DecisionRecord {
-        let errors = self
-            .results
-            .iter()
-            .any(|v| v.severity == Severity::Error);
+        let errors = self.results.iter().any(|v| v.severity == Severity::Error);
         DecisionRecord {
             action: "policy.check",
             bundle_digest: bundle_digest.to_string(),
@@ -185,7 +182,11 @@ impl CheckReport {
 }
 
 /// Checks one document with a (per-thread) engine.
-pub fn check_document(engine: &mut Engine, doc: &Document, selection: &Selection) -> DocumentReport {
+pub fn check_document(
+    engine: &mut Engine,
+    doc: &Document,
+    selection: &Selection,
+) -> DocumentReport {
     let mut report = DocumentReport {
         path: doc.path.to_string_lossy().into_owned(),
         document: doc.index,
@@ -243,8 +244,8 @@ fn results_of(value: &Value, namespace: &str, rule: &str, doc: &Document) -> Vec
     } else {
         Severity::Failure
     };
-    let make = |message: String, id: Option<String>, line: Option<usize>, details: Value| {
-        Violation {
+    let make =
+        |message: String, id: Option<String>, line: Option<usize>, details: Value| Violation {
             severity,
             namespace: namespace.to_string(),
             rule: rule.to_string(),
@@ -252,8 +253,7 @@ fn results_of(value: &Value, namespace: &str, rule: &str, doc: &Document) -> Vec
             message,
             line,
             details,
-        }
-    };
+        };
     let items: Vec<&Value> = match value {
         Value::Array(items) => items.iter().collect(),
         Value::Bool(false) | Value::Null => Vec::new(),
@@ -418,7 +418,11 @@ warn contains {"msg": "tls", "line": 1} if true
         let r = check_document(&mut e, &doc(), &Selection::default());
         assert_eq!(r.failures(), 2);
         assert_eq!(r.warnings(), 1);
-        let auth = r.results.iter().find(|v| v.id.as_deref() == Some("t.auth")).unwrap();
+        let auth = r
+            .results
+            .iter()
+            .find(|v| v.id.as_deref() == Some("t.auth"))
+            .unwrap();
         assert_eq!(auth.line, Some(5));
         assert_eq!(auth.severity, Severity::Failure);
         let d = r.decision(e.bundle_digest());

@@ -76,12 +76,11 @@ impl PolicyConfig {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut config = PolicyConfig::from_toml_str(&text).map_err(|message| {
-            ConfigError::Invalid {
+        let mut config =
+            PolicyConfig::from_toml_str(&text).map_err(|message| ConfigError::Invalid {
                 path: path.to_path_buf(),
                 message,
-            }
-        })?;
+            })?;
         if let Some(dir) = path.parent() {
             config.resolve_relative_to(dir);
         }
@@ -93,8 +92,9 @@ impl PolicyConfig {
         let mut table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
         match table.remove("policy") {
             None => Ok(PolicyConfig::default()),
-            Some(section) => PolicyConfig::deserialize(section)
-                .map_err(|e| format!("[policy]: {}", e.message())),
+            Some(section) => {
+                PolicyConfig::deserialize(section).map_err(|e| format!("[policy]: {}", e.message()))
+            }
         }
     }
 

@@ -27,6 +27,13 @@ use crate::bundle::PolicyBundle;
 use crate::error::{PolicyError, regorus_location};
 use crate::secrets::{self, SecretFinder};
 
+/// Interpreter work units between clock reads of the execution timer: a
+/// clock read per unit costs more than most rule bodies.
+const TIMER_CHECK_INTERVAL: NonZeroU32 = match NonZeroU32::new(256) {
+    Some(n) => n,
+    None => NonZeroU32::MIN,
+};
+
 /// The rule names `policy check` looks for in each package.
 pub const CHECK_RULES: [&str; 3] = ["deny", "violation", "warn"];
 
@@ -90,6 +97,7 @@ pub struct Engine {
     inner: regorus::Engine,
     packages: Arc<Vec<PackageInfo>>,
     digest: Arc<str>,
+    data: Arc<Value>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -128,7 +136,7 @@ impl Engine {
         inner.set_strict_builtin_errors(false);
         inner.set_execution_timer_config(ExecutionTimerConfig {
             limit: options.time_limit,
-            check_interval: NonZeroU32::MIN,
+            check_interval: TIMER_CHECK_INTERVAL,
         });
         if let Some(limit) = options.memory_limit {
             regorus::set_global_memory_limit(Some(limit));
@@ -140,7 +148,10 @@ impl Engine {
             let package = inner
                 .add_policy(module.path.clone(), module.text.clone())
                 .map_err(|e| syntax_error(&module.path, &e))?;
-            let name = package.strip_prefix("data.").unwrap_or(&package).to_string();
+            let name = package
+                .strip_prefix("data.")
+                .unwrap_or(&package)
+                .to_string();
             let mut rules = Vec::new();
             for rule in CHECK_RULES {
                 if inner
@@ -184,14 +195,12 @@ impl Engine {
         }
         crate::opa_compat::register(&mut inner)
             .and_then(|()| secrets::register(&mut inner, options.secret_finder.clone()))
-            .map_err(|e| {
-            PolicyError::Compile {
+            .map_err(|e| PolicyError::Compile {
                 path: None,
                 line: 0,
                 col: 0,
                 message: format!("{e:#}"),
-            }
-        })?;
+            })?;
         // Compile now: conflicts, unsafe variables and unknown functions
         // are reported before any input is evaluated.
         let compiled = guarded("compile", || inner.eval_query("true".to_string(), false));
@@ -213,7 +222,18 @@ impl Engine {
             inner,
             packages: Arc::new(packages),
             digest: bundle.digest().into(),
+            data: Arc::new(data.clone()),
         })
+    }
+
+    /// The prepared regorus engine (for compiling to bytecode).
+    pub(crate) fn regorus(&self) -> &regorus::Engine {
+        &self.inner
+    }
+
+    /// The base data document.
+    pub(crate) fn data(&self) -> &Value {
+        &self.data
     }
 
     /// Packages in the bundle with their check rules and tests.
@@ -281,8 +301,8 @@ impl Engine {
     /// is parsed.
     pub fn eval_rule(&mut self, rule: &str) -> Result<Option<Value>, PolicyError> {
         let inner = &mut self.inner;
-        let value =
-            guarded(rule, || inner.eval_rule(rule.to_string()))?.map_err(|e| eval_error(rule, &e))?;
+        let value = guarded(rule, || inner.eval_rule(rule.to_string()))?
+            .map_err(|e| eval_error(rule, &e))?;
         if value == regorus::Value::Undefined {
             return Ok(None);
         }
@@ -348,7 +368,10 @@ fn syntax_error(path: &str, err: &anyhow::Error) -> PolicyError {
 }
 
 fn eval_error(query: &str, err: &anyhow::Error) -> PolicyError {
-    if let Some(limit) = err.chain().find_map(|c| c.downcast_ref::<regorus::LimitError>()) {
+    if let Some(limit) = err
+        .chain()
+        .find_map(|c| c.downcast_ref::<regorus::LimitError>())
+    {
         return PolicyError::Limit {
             query: query.to_string(),
             limit: limit.to_string(),
@@ -411,11 +434,19 @@ mod tests {
 
     #[test]
     fn evaluates_paths_and_rules() {
-        let mut e = engine("package t\nimport rego.v1\ndeny contains \"no\" if input.x > 1\nallow := true\n")
-            .unwrap();
+        let mut e = engine(
+            "package t\nimport rego.v1\ndeny contains \"no\" if input.x > 1\nallow := true\n",
+        )
+        .unwrap();
         e.set_input(&serde_json::json!({"x": 2}));
-        assert_eq!(e.eval_path("t.deny").unwrap(), Some(serde_json::json!(["no"])));
-        assert_eq!(e.eval_rule("data.t.allow").unwrap(), Some(Value::Bool(true)));
+        assert_eq!(
+            e.eval_path("t.deny").unwrap(),
+            Some(serde_json::json!(["no"]))
+        );
+        assert_eq!(
+            e.eval_rule("data.t.allow").unwrap(),
+            Some(Value::Bool(true))
+        );
         assert_eq!(e.eval_path("t.nothing").unwrap(), None);
         assert_eq!(e.packages()[0].check_rules, vec!["deny"]);
     }
@@ -424,7 +455,9 @@ mod tests {
     fn syntax_errors_name_file_line_col() {
         let err = engine("package t\n\nallow if {\n  input.x ==\n}\n").unwrap_err();
         match err {
-            PolicyError::Syntax { path, line, col, .. } => {
+            PolicyError::Syntax {
+                path, line, col, ..
+            } => {
                 assert_eq!(path, "p.rego");
                 assert!(line >= 4, "line {line}");
                 assert!(col >= 1);
@@ -445,7 +478,8 @@ mod tests {
             Ok(mut e) => assert!(e.eval_path("t.x").is_err()),
         }
         // Conflicting values are an evaluation error (as in OPA).
-        let mut e = engine("package t\nimport rego.v1\nx = 1 if input.a\nx = 2 if input.b\n").unwrap();
+        let mut e =
+            engine("package t\nimport rego.v1\nx = 1 if input.a\nx = 2 if input.b\n").unwrap();
         e.set_input(&serde_json::json!({"a": true, "b": true}));
         assert!(e.eval_path("t.x").is_err());
     }
@@ -488,7 +522,10 @@ mod tests {
             }
         }
         let mut b = PolicyBundle::new();
-        b.add("s.rego", "package t\nimport rego.v1\nfound := aigis.secrets(input.s)\n");
+        b.add(
+            "s.rego",
+            "package t\nimport rego.v1\nfound := aigis.secrets(input.s)\n",
+        );
         let options = EngineOptions {
             secret_finder: Some(Arc::new(Fixed)),
             ..EngineOptions::default()
@@ -514,6 +551,11 @@ mod tests {
             })
             .collect();
         let got: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-        assert_eq!(got, (0..4).map(|n| Some(serde_json::json!(n * 2))).collect::<Vec<_>>());
+        assert_eq!(
+            got,
+            (0..4)
+                .map(|n| Some(serde_json::json!(n * 2)))
+                .collect::<Vec<_>>()
+        );
     }
 }

@@ -38,6 +38,7 @@
 
 mod bundle;
 mod check;
+mod compiled;
 mod config;
 mod decision;
 mod engine;
@@ -54,11 +55,13 @@ pub use check::{
     CheckReport, DocumentReport, LoadFailure, Selection, Severity, Violation, check_document,
     check_files, collect_inputs,
 };
+pub use compiled::CompiledDecision;
 pub use config::PolicyConfig;
-pub use decision::{
-    DecisionRecord, DecisionResult, DecisionSink, MemorySink, json_digest,
+pub use decision::{DecisionRecord, DecisionResult, DecisionSink, MemorySink, json_digest};
+pub use engine::{
+    CHECK_RULES, DEFAULT_MEMORY_LIMIT, Engine, EngineOptions, FileCoverage, PackageInfo,
+    QueryResult,
 };
-pub use engine::{CHECK_RULES, DEFAULT_MEMORY_LIMIT, Engine, EngineOptions, FileCoverage, PackageInfo, QueryResult};
 pub use error::{ConfigError, LoadError, PolicyError};
 pub use load::{
     Document, LineIndex, Locations, MAX_INPUT_BYTES, META_KEY, PARSER_NAMES, Parser, load_file,

@@ -37,13 +37,43 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> anyhow::Result<()> {
     let add = |engine: &mut regorus::Engine, name: &str, nargs: u8, f: Ext| {
         engine.add_extension(name.to_string(), nargs, f)
     };
-    add(engine, "crypto.md5", 1, hash_fn(|b| HEXLOWER.encode(&md5::Md5::digest(b))))?;
-    add(engine, "crypto.sha1", 1, hash_fn(|b| HEXLOWER.encode(&sha1::Sha1::digest(b))))?;
-    add(engine, "crypto.sha256", 1, hash_fn(|b| HEXLOWER.encode(&sha2::Sha256::digest(b))))?;
+    add(
+        engine,
+        "crypto.md5",
+        1,
+        hash_fn(|b| HEXLOWER.encode(&md5::Md5::digest(b))),
+    )?;
+    add(
+        engine,
+        "crypto.sha1",
+        1,
+        hash_fn(|b| HEXLOWER.encode(&sha1::Sha1::digest(b))),
+    )?;
+    add(
+        engine,
+        "crypto.sha256",
+        1,
+        hash_fn(|b| HEXLOWER.encode(&sha2::Sha256::digest(b))),
+    )?;
     add(engine, "crypto.hmac.md5", 2, hmac_fn(hmac_hex::<md5::Md5>))?;
-    add(engine, "crypto.hmac.sha1", 2, hmac_fn(hmac_hex::<sha1::Sha1>))?;
-    add(engine, "crypto.hmac.sha256", 2, hmac_fn(hmac_hex::<sha2::Sha256>))?;
-    add(engine, "crypto.hmac.sha512", 2, hmac_fn(hmac_hex::<sha2::Sha512>))?;
+    add(
+        engine,
+        "crypto.hmac.sha1",
+        2,
+        hmac_fn(hmac_hex::<sha1::Sha1>),
+    )?;
+    add(
+        engine,
+        "crypto.hmac.sha256",
+        2,
+        hmac_fn(hmac_hex::<sha2::Sha256>),
+    )?;
+    add(
+        engine,
+        "crypto.hmac.sha512",
+        2,
+        hmac_fn(hmac_hex::<sha2::Sha512>),
+    )?;
     add(
         engine,
         "crypto.hmac.equal",
@@ -61,25 +91,67 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> anyhow::Result<()> {
         2,
         Box::new(|args: Vec<Value>| {
             Ok(match (net_arg(&args, 0), net_arg(&args, 1)) {
-                (Some(a), Some(b)) => Value::Bool(a.contains(&b.network()) || b.contains(&a.network())),
+                (Some(a), Some(b)) => {
+                    Value::Bool(a.contains(&b.network()) || b.contains(&a.network()))
+                }
                 _ => Value::Undefined,
             })
         }),
     )?;
-    add(engine, "net.cidr_contains_matches", 2, Box::new(|args: Vec<Value>| Ok(cidr_contains_matches(&args))))?;
-    add(engine, "net.cidr_merge", 1, Box::new(|args: Vec<Value>| Ok(cidr_merge(&args))))?;
+    add(
+        engine,
+        "net.cidr_contains_matches",
+        2,
+        Box::new(|args: Vec<Value>| Ok(cidr_contains_matches(&args))),
+    )?;
+    add(
+        engine,
+        "net.cidr_merge",
+        1,
+        Box::new(|args: Vec<Value>| Ok(cidr_merge(&args))),
+    )?;
     add(
         engine,
         "regex.find_all_string_submatch_n",
         3,
         Box::new(|args: Vec<Value>| Ok(find_all_submatch(&args))),
     )?;
-    add(engine, "io.jwt.decode", 1, Box::new(|args: Vec<Value>| Ok(jwt_decode(&args))))?;
-    add(engine, "io.jwt.verify_hs256", 2, jwt_verify_fn(hmac_raw::<sha2::Sha256>))?;
-    add(engine, "io.jwt.verify_hs384", 2, jwt_verify_fn(hmac_raw::<sha2::Sha384>))?;
-    add(engine, "io.jwt.verify_hs512", 2, jwt_verify_fn(hmac_raw::<sha2::Sha512>))?;
-    add(engine, "time.add_date", 4, Box::new(|args: Vec<Value>| Ok(add_date(&args))))?;
-    add(engine, "net.cidr_expand", 1, Box::new(|args: Vec<Value>| cidr_expand(&args)))?;
+    add(
+        engine,
+        "io.jwt.decode",
+        1,
+        Box::new(|args: Vec<Value>| Ok(jwt_decode(&args))),
+    )?;
+    add(
+        engine,
+        "io.jwt.verify_hs256",
+        2,
+        jwt_verify_fn(hmac_raw::<sha2::Sha256>),
+    )?;
+    add(
+        engine,
+        "io.jwt.verify_hs384",
+        2,
+        jwt_verify_fn(hmac_raw::<sha2::Sha384>),
+    )?;
+    add(
+        engine,
+        "io.jwt.verify_hs512",
+        2,
+        jwt_verify_fn(hmac_raw::<sha2::Sha512>),
+    )?;
+    add(
+        engine,
+        "time.add_date",
+        4,
+        Box::new(|args: Vec<Value>| Ok(add_date(&args))),
+    )?;
+    add(
+        engine,
+        "net.cidr_expand",
+        1,
+        Box::new(|args: Vec<Value>| cidr_expand(&args)),
+    )?;
     Ok(())
 }
 
@@ -232,7 +304,8 @@ fn cidr_expand(args: &[Value]) -> anyhow::Result<Value> {
 }
 
 fn find_all_submatch(args: &[Value]) -> Value {
-    let (Some(pattern), Some(text), Some(n)) = (str_arg(args, 0), str_arg(args, 1), int_arg(args, 2))
+    let (Some(pattern), Some(text), Some(n)) =
+        (str_arg(args, 0), str_arg(args, 1), int_arg(args, 2))
     else {
         return Value::Undefined;
     };
@@ -261,7 +334,11 @@ fn jwt_parts(token: &str) -> Option<(serde_json::Value, serde_json::Value, Vec<u
     if it.next().is_some() {
         return None;
     }
-    let decode = |part: &str| BASE64URL_NOPAD.decode(part.trim_end_matches('=').as_bytes()).ok();
+    let decode = |part: &str| {
+        BASE64URL_NOPAD
+            .decode(part.trim_end_matches('=').as_bytes())
+            .ok()
+    };
     let header: serde_json::Value = serde_json::from_slice(&decode(h)?).ok()?;
     let payload: serde_json::Value = serde_json::from_slice(&decode(p)?).ok()?;
     let signature = decode(s)?;
@@ -340,7 +417,9 @@ fn add_date(args: &[Value]) -> Value {
         return Value::Undefined;
     };
     let (y, m, d) = civil_from_days(day);
-    let total_months = (y * 12 + (m - 1)).saturating_add(years.saturating_mul(12)).saturating_add(months);
+    let total_months = (y * 12 + (m - 1))
+        .saturating_add(years.saturating_mul(12))
+        .saturating_add(months);
     let (ny, nm) = (total_months.div_euclid(12), total_months.rem_euclid(12) + 1);
     let new_day = days_from_civil(ny, nm, 1) + (d - 1) + days;
     let out = i128::from(new_day) * NS_PER_SEC * SECS_PER_DAY + within;

@@ -46,23 +46,25 @@ pub(crate) fn register(
     engine.add_extension(
         SECRETS_BUILTIN.to_string(),
         1,
-        Box::new(move |args: Vec<regorus::Value>| -> anyhow::Result<regorus::Value> {
-            let Some(finder) = finder.as_ref() else {
-                anyhow::bail!(
-                    "{SECRETS_BUILTIN}: no secret recognizers are configured in this build"
-                );
-            };
-            let text = match args.first() {
-                Some(regorus::Value::String(s)) => s.clone(),
-                Some(regorus::Value::Undefined) | None => return Ok(regorus::Value::Undefined),
-                Some(_) => anyhow::bail!("{SECRETS_BUILTIN}: operand 1 must be a string"),
-            };
-            let found: Vec<Value> = finder
-                .find(&text)
-                .into_iter()
-                .map(|m| json!({"kind": m.kind, "start": m.start, "end": m.end}))
-                .collect();
-            Ok(regorus::Value::from(Value::Array(found)))
-        }),
+        Box::new(
+            move |args: Vec<regorus::Value>| -> anyhow::Result<regorus::Value> {
+                let Some(finder) = finder.as_ref() else {
+                    anyhow::bail!(
+                        "{SECRETS_BUILTIN}: no secret recognizers are configured in this build"
+                    );
+                };
+                let text = match args.first() {
+                    Some(regorus::Value::String(s)) => s.clone(),
+                    Some(regorus::Value::Undefined) | None => return Ok(regorus::Value::Undefined),
+                    Some(_) => anyhow::bail!("{SECRETS_BUILTIN}: operand 1 must be a string"),
+                };
+                let found: Vec<Value> = finder
+                    .find(&text)
+                    .into_iter()
+                    .map(|m| json!({"kind": m.kind, "start": m.start, "end": m.end}))
+                    .collect();
+                Ok(regorus::Value::from(Value::Array(found)))
+            },
+        ),
     )
 }

@@ -16,10 +16,18 @@ fn every_library_test_passes_under_aigis() {
         secret_finder: Some(Arc::new(common::AwsKeyIdFinder)),
         ..EngineOptions::default()
     };
-    let engine = Engine::new(&PolicyBundle::builtin(TestFiles::Include), &Value::Null, &options)
-        .expect("library compiles");
+    let engine = Engine::new(
+        &PolicyBundle::builtin(TestFiles::Include),
+        &Value::Null,
+        &options,
+    )
+    .expect("library compiles");
     let report = run_tests(&engine, None);
-    assert!(report.tests.len() >= 40, "only {} tests", report.tests.len());
+    assert!(
+        report.tests.len() >= 40,
+        "only {} tests",
+        report.tests.len()
+    );
     let bad: Vec<String> = report
         .tests
         .iter()
@@ -29,7 +37,12 @@ fn every_library_test_passes_under_aigis() {
     assert!(bad.is_empty(), "failing library tests:\n{}", bad.join("\n"));
     // Every rule file is exercised by its tests.
     for c in &report.coverage {
-        assert!(c.percent >= 80.0, "{} only {:.1}% covered", c.file, c.percent);
+        assert!(
+            c.percent >= 80.0,
+            "{} only {:.1}% covered",
+            c.file,
+            c.percent
+        );
     }
 }
 
@@ -47,7 +60,11 @@ fn library_tests_give_the_same_results_under_opa() {
         cmd.arg(root.join("policies").join(d));
     }
     let out = cmd.output().expect("run opa_tests.py");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let opa: serde_json::Map<String, Value> =
         serde_json::from_slice(&out.stdout).expect("opa_tests.py prints JSON");
     assert!(opa.len() >= 35, "OPA ran only {} tests", opa.len());

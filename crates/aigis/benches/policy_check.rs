@@ -5,6 +5,10 @@
 //! `cargo bench -p aigis --bench policy_check` (add `-- --threads 2` to
 //! pin the worker count; default 2, the bar's machine).
 
+// Generated fixtures in temporary directories: a half-written file can only
+// fail this run, so plain fs::write is fine here.
+#![allow(clippy::disallowed_methods)]
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -25,7 +29,11 @@ fn main() {
             .collect();
         entries.sort();
         for p in entries {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
             samples.push((name, std::fs::read_to_string(&p).expect("read example")));
         }
     }
@@ -77,7 +85,17 @@ fn main() {
 
 fn run(threads: &str, config: &Path, dir: &Path) -> i32 {
     let out = Command::new(env!("CARGO_BIN_EXE_aigis"))
-        .args(["--threads", threads, "-q", "policy", "check", "--no-ledger", "--format", "json", "--config"])
+        .args([
+            "--threads",
+            threads,
+            "-q",
+            "policy",
+            "check",
+            "--no-ledger",
+            "--format",
+            "json",
+            "--config",
+        ])
         .arg(config)
         .arg(dir)
         .output()

@@ -42,8 +42,8 @@ const MAX_NESTING: usize = 200;
 
 /// URL schemes of object and file stores.
 const STORAGE_SCHEMES: &[&str] = &[
-    "s3", "s3a", "s3n", "gs", "gcs", "abfs", "abfss", "wasb", "wasbs", "az", "adl", "hdfs",
-    "oss", "r2",
+    "s3", "s3a", "s3n", "gs", "gcs", "abfs", "abfss", "wasb", "wasbs", "az", "adl", "hdfs", "oss",
+    "r2",
 ];
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<(Value, Locations), LoadError> {
@@ -175,7 +175,9 @@ impl Collector<'_> {
             Expr::Constant(c) => constant(&c.value)?,
             Expr::JoinedStr(j) => Value::String(render_fstring(&j.values)),
             Expr::List(l) => Value::Array(l.elts.iter().map(|e| self.literal_or_null(e)).collect()),
-            Expr::Tuple(t) => Value::Array(t.elts.iter().map(|e| self.literal_or_null(e)).collect()),
+            Expr::Tuple(t) => {
+                Value::Array(t.elts.iter().map(|e| self.literal_or_null(e)).collect())
+            }
             Expr::Set(s) => Value::Array(s.elts.iter().map(|e| self.literal_or_null(e)).collect()),
             Expr::Dict(d) => {
                 let mut map = Map::new();
@@ -457,9 +459,12 @@ fn constant(c: &Constant) -> Option<Value> {
                 .unwrap_or(Value::String(text))
         }
         Constant::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        Constant::Tuple(items) => {
-            Value::Array(items.iter().map(|c| constant(c).unwrap_or(Value::Null)).collect())
-        }
+        Constant::Tuple(items) => Value::Array(
+            items
+                .iter()
+                .map(|c| constant(c).unwrap_or(Value::Null))
+                .collect(),
+        ),
         Constant::Bytes(_) | Constant::Complex { .. } | Constant::Ellipsis => return None,
     })
 }
@@ -603,7 +608,12 @@ def transform():
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| (c["name"].as_str().unwrap(), c["templated"].as_bool().unwrap()))
+            .map(|c| {
+                (
+                    c["name"].as_str().unwrap(),
+                    c["templated"].as_bool().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(
             creds,
@@ -633,10 +643,22 @@ def transform():
 
     #[test]
     fn credential_names() {
-        for n in ["password", "DB_PASSWORD", "api_key", "client_secret", "slack_token"] {
+        for n in [
+            "password",
+            "DB_PASSWORD",
+            "api_key",
+            "client_secret",
+            "slack_token",
+        ] {
             assert!(looks_like_credential(n), "{n}");
         }
-        for n in ["secret_name", "token_url", "aws_conn_id", "task_id", "password_file"] {
+        for n in [
+            "secret_name",
+            "token_url",
+            "aws_conn_id",
+            "task_id",
+            "password_file",
+        ] {
             assert!(!looks_like_credential(n), "{n}");
         }
     }

@@ -206,11 +206,17 @@ mod tests {
         assert_eq!(v["stages"][1]["image"], "gcr.io/distroless/python3");
         assert_eq!(ins[2]["cmd"], "run");
         assert_eq!(ins[2]["line"], 5);
-        assert_eq!(ins[2]["value"], json!(["pip", "install", "-r", "requirements.txt"]));
+        assert_eq!(
+            ins[2]["value"],
+            json!(["pip", "install", "-r", "requirements.txt"])
+        );
         assert_eq!(ins[6]["value"], json!(["python", "app.py"]));
         assert_eq!(ins[6]["stage"], 1);
         let env = v["env"].as_array().unwrap();
-        assert_eq!(env[0], json!({"name": "A", "value": "1", "cmd": "env", "line": 4}));
+        assert_eq!(
+            env[0],
+            json!({"name": "A", "value": "1", "cmd": "env", "line": 4})
+        );
         assert_eq!(env[1]["value"], "two words");
         assert_eq!(env[2]["name"], "TOKEN");
         assert!(env[2]["value"].is_null());

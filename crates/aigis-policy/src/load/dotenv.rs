@@ -74,8 +74,12 @@ mod tests {
 
     #[test]
     fn variables_with_lines() {
-        let (v, l) = parse("# c\nA=1\nexport B='two words'\nC=\"x\\ny\" \nD=plain # note\nbad line\n");
-        assert_eq!(v["env"], json!({"A": "1", "B": "two words", "C": "x\ny", "D": "plain"}));
+        let (v, l) =
+            parse("# c\nA=1\nexport B='two words'\nC=\"x\\ny\" \nD=plain # note\nbad line\n");
+        assert_eq!(
+            v["env"],
+            json!({"A": "1", "B": "two words", "C": "x\ny", "D": "plain"})
+        );
         assert_eq!(v["variables"][1]["line"], 3);
         assert_eq!(l.line_of("/env/D"), Some(5));
     }

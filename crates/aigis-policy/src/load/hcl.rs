@@ -48,7 +48,11 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Value, Locations), LoadE
     // hcl-edit's parser recurses per nesting level: refuse absurd nesting
     // before handing it over.
     if nesting_depth(text) > MAX_DEPTH {
-        return Err(syntax(0, 0, format!("nesting deeper than {MAX_DEPTH} levels")));
+        return Err(syntax(
+            0,
+            0,
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+        ));
     }
     let body = hcl_edit::parser::parse_body(text).map_err(|e| {
         let loc = e.location();
@@ -108,9 +112,7 @@ fn body_to_json(ctx: &mut Ctx<'_>, body: &Body, pointer: &str) -> Map<String, Va
                     ctx.locations.insert(p.clone(), line);
                 }
                 if labels.is_empty() {
-                    let slot = out
-                        .entry(ident)
-                        .or_insert_with(|| Value::Array(Vec::new()));
+                    let slot = out.entry(ident).or_insert_with(|| Value::Array(Vec::new()));
                     if !slot.is_array() {
                         *slot = Value::Array(vec![slot.take()]);
                     }
@@ -131,7 +133,9 @@ fn body_to_json(ctx: &mut Ctx<'_>, body: &Body, pointer: &str) -> Map<String, Va
                         }
                     }
                     let inner = body_to_json(ctx, &block.body, &p);
-                    let mut slot = out.entry(ident).or_insert_with(|| Value::Object(Map::new()));
+                    let mut slot = out
+                        .entry(ident)
+                        .or_insert_with(|| Value::Object(Map::new()));
                     for label in &labels {
                         if !slot.is_object() {
                             *slot = Value::Object(Map::new());
@@ -214,19 +218,17 @@ fn expr_to_json(ctx: &mut Ctx<'_>, expr: &Expression, pointer: &str) -> Value {
             }
             Value::Object(out)
         }
-        Expression::StringTemplate(t) => {
-            template_literal(t).map_or_else(
-                || {
-                    let src = source(ctx, t.span());
-                    let inner = src
-                        .strip_prefix('"')
-                        .and_then(|s| s.strip_suffix('"'))
-                        .unwrap_or(src);
-                    Value::String(inner.to_string())
-                },
-                Value::String,
-            )
-        }
+        Expression::StringTemplate(t) => template_literal(t).map_or_else(
+            || {
+                let src = source(ctx, t.span());
+                let inner = src
+                    .strip_prefix('"')
+                    .and_then(|s| s.strip_suffix('"'))
+                    .unwrap_or(src);
+                Value::String(inner.to_string())
+            },
+            Value::String,
+        ),
         Expression::HeredocTemplate(h) => {
             let text = template_literal(&h.template)
                 .unwrap_or_else(|| source(ctx, h.template.span()).to_string());
@@ -347,7 +349,10 @@ locals {
             "resource \"aws_iam_policy\" \"p\" {\n  policy = <<-EOT\n    {\"a\": 1}\n  EOT\n}\n",
         )
         .unwrap();
-        assert_eq!(v["resource"]["aws_iam_policy"]["p"]["policy"], "{\"a\": 1}\n");
+        assert_eq!(
+            v["resource"]["aws_iam_policy"]["p"]["policy"],
+            "{\"a\": 1}\n"
+        );
     }
 
     #[test]

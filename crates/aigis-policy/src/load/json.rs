@@ -57,7 +57,11 @@ mod tests {
 
     #[test]
     fn lines_for_keys() {
-        let (v, l) = parse(Path::new("a.json"), "{\n  \"a\": {\n    \"b\": [1, 2]\n  }\n}\n").unwrap();
+        let (v, l) = parse(
+            Path::new("a.json"),
+            "{\n  \"a\": {\n    \"b\": [1, 2]\n  }\n}\n",
+        )
+        .unwrap();
         assert_eq!(v["a"]["b"][1], 2);
         assert_eq!(l.line_of("/a/b"), Some(3));
     }

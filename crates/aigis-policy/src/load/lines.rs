@@ -140,11 +140,7 @@ mod tests {
 
     #[test]
     fn pointers_escape_tokens() {
-        let p = pointer_from_segments(&[
-            Value::from("a/b"),
-            Value::from("c~d"),
-            Value::from(0),
-        ]);
+        let p = pointer_from_segments(&[Value::from("a/b"), Value::from("c~d"), Value::from(0)]);
         assert_eq!(p, "/a~1b/c~0d/0");
     }
 }

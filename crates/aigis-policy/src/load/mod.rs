@@ -208,7 +208,11 @@ pub fn load_str(path: &Path, text: &str, parser: Parser) -> Result<Vec<Document>
         Parser::Dotenv => vec![dotenv::parse(text)],
     };
     let parser = match parser {
-        Parser::Json if parsed.first().is_some_and(|(v, _)| json::is_terraform_plan(v)) => {
+        Parser::Json
+            if parsed
+                .first()
+                .is_some_and(|(v, _)| json::is_terraform_plan(v)) =>
+        {
             Parser::TfPlan
         }
         p => p,
@@ -289,6 +293,9 @@ mod tests {
         assert_eq!(meta["file"], "x.json");
         assert_eq!(meta["parser"], "json");
         assert_eq!(meta["lines"]["/a/b"], 1);
-        assert_eq!(strip_meta(docs[0].input.clone()), serde_json::json!({"a": {"b": 1}}));
+        assert_eq!(
+            strip_meta(docs[0].input.clone()),
+            serde_json::json!({"a": {"b": 1}})
+        );
     }
 }

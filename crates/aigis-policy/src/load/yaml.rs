@@ -150,7 +150,9 @@ mod tests {
 
     #[test]
     fn multi_document_with_lines() {
-        let docs = load("a: 1\n---\nkind: Endpoint\nspec:\n  auth:\n    required: false\n  models:\n    - name: m\n      stage: dev\n");
+        let docs = load(
+            "a: 1\n---\nkind: Endpoint\nspec:\n  auth:\n    required: false\n  models:\n    - name: m\n      stage: dev\n",
+        );
         assert_eq!(docs.len(), 2);
         let (v, l) = &docs[1];
         assert_eq!(v["spec"]["auth"]["required"], false);

@@ -27,7 +27,10 @@ pub fn check_junit(report: &CheckReport) -> String {
             );
             let mut failed = false;
             for v in doc.results.iter().filter(|v| &v.namespace == ns) {
-                let line = v.line.map(|l| format!("{}:{l}", doc.path)).unwrap_or_else(|| doc.path.clone());
+                let line = v
+                    .line
+                    .map(|l| format!("{}:{l}", doc.path))
+                    .unwrap_or_else(|| doc.path.clone());
                 let text = format!("{line}: {}", v.message);
                 match v.severity {
                     Severity::Failure => {

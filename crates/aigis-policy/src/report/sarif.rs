@@ -13,10 +13,9 @@ pub fn check_sarif(report: &CheckReport) -> Value {
     let mut results = Vec::new();
     for doc in &report.documents {
         for v in &doc.results {
-            let rule_id = v
-                .id
-                .clone()
-                .unwrap_or_else(|| format!("{}.{}", v.namespace, v.rule));
+            let rule_id =
+                v.id.clone()
+                    .unwrap_or_else(|| format!("{}.{}", v.namespace, v.rule));
             rules.entry(rule_id.clone()).or_insert_with(|| {
                 json!({
                     "id": rule_id,

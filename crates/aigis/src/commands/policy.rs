@@ -101,7 +101,10 @@ fn read_data(path: &Path) -> anyhow::Result<Value> {
     let mut docs = aigis_policy::load_file(path, Some(parser))
         .with_context(|| format!("reading data document {}", path.display()))?;
     if docs.len() != 1 {
-        bail!("{}: a data document must hold exactly one document", path.display());
+        bail!(
+            "{}: a data document must hold exactly one document",
+            path.display()
+        );
     }
     Ok(aigis_policy::strip_meta(docs.remove(0).input))
 }
@@ -124,13 +127,19 @@ fn merge(base: &mut Value, extra: Value) {
     }
 }
 
-fn data_document(files: &[PathBuf], params: Option<&serde_json::Map<String, Value>>) -> anyhow::Result<Value> {
+fn data_document(
+    files: &[PathBuf],
+    params: Option<&serde_json::Map<String, Value>>,
+) -> anyhow::Result<Value> {
     let mut data = json!({});
     for f in files {
         merge(&mut data, read_data(f)?);
     }
     if let Some(params) = params {
-        merge(&mut data, json!({ "aigis_params": Value::Object(params.clone()) }));
+        merge(
+            &mut data,
+            json!({ "aigis_params": Value::Object(params.clone()) }),
+        );
     }
     Ok(data)
 }
@@ -269,9 +278,7 @@ fn is_data_path(query: &str) -> bool {
     !q.is_empty()
         && q.split('.').all(|seg| {
             !seg.is_empty()
-                && seg
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 && !seg.starts_with(|c: char| c.is_ascii_digit())
         })
 }

@@ -33,12 +33,18 @@ impl PatternSecretFinder {
         let re = |p: &str| Regex::new(p).unwrap_or_else(|_| never());
         PatternSecretFinder {
             fixed: vec![
-                ("aws_access_key_id", re(r"\b(?:AKIA|ASIA|A3T[A-Z0-9])[A-Z0-9]{16}\b")),
+                (
+                    "aws_access_key_id",
+                    re(r"\b(?:AKIA|ASIA|A3T[A-Z0-9])[A-Z0-9]{16}\b"),
+                ),
                 (
                     "private_key",
                     re(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
                 ),
-                ("github_token", re(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b")),
+                (
+                    "github_token",
+                    re(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b"),
+                ),
                 ("github_token", re(r"\bgithub_pat_[A-Za-z0-9_]{60,255}\b")),
                 ("slack_token", re(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b")),
                 (
@@ -132,10 +138,16 @@ mod tests {
         );
         let gh = format!("ghp_{}", "a1B2".repeat(9));
         assert_eq!(kinds(&gh), vec!["github_token"]);
-        assert_eq!(kinds(&["xoxb-", "1234567890-abcdef"].concat()), vec!["slack_token"]);
+        assert_eq!(
+            kinds(&["xoxb-", "1234567890-abcdef"].concat()),
+            vec!["slack_token"]
+        );
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
         assert_eq!(kinds(jwt), vec!["jwt"]);
-        assert_eq!(kinds("password = \"Xk9#mQ2$vL\""), vec!["password_assignment"]);
+        assert_eq!(
+            kinds("password = \"Xk9#mQ2$vL\""),
+            vec!["password_assignment"]
+        );
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! `aigis policy check|test|eval|parse` end to end, including the
 //! comparisons with the real OPA engine (shared/interop/opa_eval.py).
 
+// Fixtures in temporary directories: a half-written file can only fail the
+// test, so plain fs::write is fine here.
+#![allow(clippy::disallowed_methods)]
+
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
@@ -10,8 +14,16 @@ use crate::util::{aigis, repo_root, shared_dir};
 /// Runs `aigis policy eval --format json` and parses its one line.
 fn eval_json(policy: &Path, input: Option<&Path>, data: Option<&Path>, query: &str) -> Value {
     let mut cmd = aigis();
-    cmd.args(["policy", "eval", "--format", "json", "--no-ledger", "-q", "-d"])
-        .arg(policy);
+    cmd.args([
+        "policy",
+        "eval",
+        "--format",
+        "json",
+        "--no-ledger",
+        "-q",
+        "-d",
+    ])
+    .arg(policy);
     if let Some(i) = input {
         cmd.arg("-i").arg(i);
     }
@@ -26,7 +38,11 @@ fn eval_json(policy: &Path, input: Option<&Path>, data: Option<&Path>, query: &s
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.trim_end().lines().count(), 1, "exactly one line: {text}");
+    assert_eq!(
+        text.trim_end().lines().count(),
+        1,
+        "exactly one line: {text}"
+    );
     serde_json::from_str(&text).unwrap()
 }
 
@@ -81,9 +97,16 @@ fn builtin_conformance_cases_equal_opa() {
 /// upgrade that fixes one shows up here (move the case to `cases/` then).
 #[test]
 fn known_divergences_still_differ() {
-    for dir in case_dirs(&repo_root().join("crates/aigis-policy/tests/conformance/known_divergences")) {
+    for dir in
+        case_dirs(&repo_root().join("crates/aigis-policy/tests/conformance/known_divergences"))
+    {
         let (got, want) = run_case(&dir);
-        assert_ne!(got, want, "{} now matches OPA: move it to cases/", dir.display());
+        assert_ne!(
+            got,
+            want,
+            "{} now matches OPA: move it to cases/",
+            dir.display()
+        );
     }
 }
 
@@ -97,11 +120,12 @@ fn example_params() -> Value {
     for line in text.lines().map(str::trim) {
         if line.starts_with('[') {
             in_params = line == "[policy.params]";
-        } else if in_params && !line.starts_with('#') {
-            if let Some((k, v)) = line.split_once('=') {
-                let v: Value = serde_json::from_str(v.trim()).expect("JSON-compatible value");
-                params.insert(k.trim().to_string(), v);
-            }
+        } else if in_params
+            && !line.starts_with('#')
+            && let Some((k, v)) = line.split_once('=')
+        {
+            let v: Value = serde_json::from_str(v.trim()).expect("JSON-compatible value");
+            params.insert(k.trim().to_string(), v);
         }
     }
     assert!(!params.is_empty());
@@ -126,7 +150,10 @@ fn examples_through_the_library_equal_opa() {
     for dir in ["lib", "endpoint", "model", "data", "terraform", "pipeline"] {
         copy_dir(&root.join("policies").join(dir), &lib.join(dir));
     }
-    copy_dir(&root.join("examples/policy/team-policies"), &lib.join("team"));
+    copy_dir(
+        &root.join("examples/policy/team-policies"),
+        &lib.join("team"),
+    );
 
     let mut files = Vec::new();
     for sub in ["good", "bad"] {
@@ -137,8 +164,16 @@ fn examples_through_the_library_equal_opa() {
     files.sort();
     let mut compared = 0;
     for file in files {
-        let out = aigis().args(["policy", "parse"]).arg(&file).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = aigis()
+            .args(["policy", "parse"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let docs: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
         for (i, doc) in docs.iter().enumerate() {
             let input = tmp.path().join(format!("input-{compared}.json"));
@@ -171,7 +206,13 @@ fn example(path: &str) -> PathBuf {
 fn check(args: &[&str]) -> assert_cmd::assert::Assert {
     aigis()
         .current_dir(repo_root())
-        .args(["policy", "check", "--no-ledger", "--config", "examples/policy/aigis.toml"])
+        .args([
+            "policy",
+            "check",
+            "--no-ledger",
+            "--config",
+            "examples/policy/aigis.toml",
+        ])
         .args(args)
         .assert()
 }
@@ -185,7 +226,11 @@ fn check_passes_good_examples() {
 
 #[test]
 fn check_denies_bad_examples_with_lines() {
-    let out = check(&["examples/policy/bad"]).code(1).get_output().stdout.clone();
+    let out = check(&["examples/policy/bad"])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     for want in [
         "FAIL - examples/policy/bad/endpoint.yaml:9 - aigis.endpoint - endpoint fraud-canary: authentication must be required",
@@ -209,23 +254,41 @@ fn check_denies_bad_examples_with_lines() {
 
 #[test]
 fn check_formats() {
-    let json_out = check(&["--format", "json", "examples/policy/bad"]).code(1).get_output().stdout.clone();
+    let json_out = check(&["--format", "json", "examples/policy/bad"])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     let v: Value = serde_json::from_slice(&json_out).unwrap();
     assert_eq!(v["summary"]["failures"], 30);
     assert!(v["bundle_digest"].as_str().unwrap().starts_with("sha256:"));
 
-    let sarif = check(&["--format", "sarif", "examples/policy/bad"]).code(1).get_output().stdout.clone();
+    let sarif = check(&["--format", "sarif", "examples/policy/bad"])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     let s: Value = serde_json::from_slice(&sarif).unwrap();
     assert_eq!(s["version"], "2.1.0");
     let results = s["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 31);
-    assert!(results.iter().any(|r| r["ruleId"] == "endpoint.auth_required"
-        && r["locations"][0]["physicalLocation"]["region"]["startLine"] == 9));
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "endpoint.auth_required"
+                && r["locations"][0]["physicalLocation"]["region"]["startLine"] == 9)
+    );
 
-    let junit = check(&["--format", "junit", "examples/policy/bad"]).code(1).get_output().stdout.clone();
+    let junit = check(&["--format", "junit", "examples/policy/bad"])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     let junit = String::from_utf8(junit).unwrap();
     assert!(junit.starts_with("<?xml"));
-    assert!(junit.contains("<failure message=\"endpoint fraud-canary: authentication must be required"));
+    assert!(
+        junit.contains("<failure message=\"endpoint fraud-canary: authentication must be required")
+    );
 }
 
 #[test]
@@ -257,7 +320,10 @@ fn check_selects_and_disables() {
 fn malformed_inputs_are_named_with_positions() {
     for (file, want) in [
         ("broken.yaml", "broken.yaml:7:6: invalid yaml"),
-        ("broken.json", "broken.json:3:39: invalid json: trailing comma"),
+        (
+            "broken.json",
+            "broken.json:3:39: invalid json: trailing comma",
+        ),
         ("broken.tf", "broken.tf:5:3: invalid hcl"),
         ("broken_dag.py", "broken_dag.py:3:19: invalid python"),
     ] {
@@ -275,7 +341,11 @@ fn malformed_inputs_are_named_with_positions() {
 fn rego_syntax_errors_name_file_line_col() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("bad.rego");
-    std::fs::write(&p, "package x\nimport rego.v1\nallow if {\n  input.a ==\n}\n").unwrap();
+    std::fs::write(
+        &p,
+        "package x\nimport rego.v1\nallow if {\n  input.a ==\n}\n",
+    )
+    .unwrap();
     aigis()
         .args(["policy", "eval", "-d"])
         .arg(&p)
@@ -334,14 +404,21 @@ fn looping_and_allocating_policies_are_stopped() {
         .arg("big.m")
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("more than the 4194304 aigis expands"));
+        .stderr(predicates::str::contains(
+            "more than the 4194304 aigis expands",
+        ));
 }
 
 #[test]
 fn policy_test_runs_library_and_team_tests() {
     aigis()
         .current_dir(repo_root())
-        .args(["policy", "test", "policies", "examples/policy/team-policies"])
+        .args([
+            "policy",
+            "test",
+            "policies",
+            "examples/policy/team-policies",
+        ])
         .assert()
         .code(0)
         .stdout(predicates::str::contains("0 failed"))

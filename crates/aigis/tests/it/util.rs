@@ -77,7 +77,10 @@ pub fn interop() -> Option<Opa> {
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
-            assert!(std::env::var_os("CI").is_none(), "interop setup failed under CI");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "interop setup failed under CI"
+            );
             eprintln!("skipping OPA comparison: interop verifiers not installable here");
             return None;
         }
