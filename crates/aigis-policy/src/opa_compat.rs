@@ -449,10 +449,10 @@ mod tests {
         let feb29 = Value::from(1_709_200_800_000_000_000i64);
         let got = add_date(&[feb29, Value::from(1), Value::from(0), Value::from(0)]);
         assert_eq!(got, Value::from(1_740_823_200_000_000_000i64));
-        // Jan 31 + 1 month = Mar 2 (2023)
+        // Jan 31 + 1 month = "Feb 31" = Mar 3 (2023 is not a leap year)
         let jan31 = Value::from(1_675_123_200_000_000_000i64);
         let got = add_date(&[jan31, Value::from(0), Value::from(1), Value::from(0)]);
-        assert_eq!(got, Value::from(1_677_715_200_000_000_000i64));
+        assert_eq!(got, Value::from(1_677_801_600_000_000_000i64));
     }
 
     #[test]
