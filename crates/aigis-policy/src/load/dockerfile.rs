@@ -25,38 +25,10 @@ pub(super) fn parse(text: &str) -> (Value, Locations) {
     let mut locations = Locations::new();
     locations.insert(String::new(), 1);
     let mut stage: i64 = -1;
-    let mut pending: Option<(usize, String)> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let line_no = i + 1;
-        let trimmed = raw.trim();
-        if pending.is_none() && (trimmed.is_empty() || trimmed.starts_with('#')) {
-            continue;
-        }
-        if pending.is_some() && trimmed.starts_with('#') {
-            continue;
-        }
-        let (start, mut buf) = pending.take().unwrap_or((line_no, String::new()));
-        if let Some(body) = trimmed.strip_suffix('\\') {
-            buf.push_str(body);
-            buf.push(' ');
-            pending = Some((start, buf));
-            continue;
-        }
-        buf.push_str(trimmed);
+    for (line, instruction) in logical_lines(text) {
         push_instruction(
-            &buf,
-            start,
-            &mut stage,
-            &mut instructions,
-            &mut stages,
-            &mut env,
-            &mut locations,
-        );
-    }
-    if let Some((start, buf)) = pending {
-        push_instruction(
-            &buf,
-            start,
+            &instruction,
+            line,
             &mut stage,
             &mut instructions,
             &mut stages,
@@ -68,6 +40,34 @@ pub(super) fn parse(text: &str) -> (Value, Locations) {
         json!({"instructions": instructions, "stages": stages, "env": env}),
         locations,
     )
+}
+
+/// Instructions with backslash continuations joined, each with the line it
+/// starts on; comments and blank lines dropped.
+fn logical_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut pending: Option<(usize, String)> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let trimmed = raw.trim();
+        let comment = trimmed.starts_with('#');
+        if comment || (pending.is_none() && trimmed.is_empty()) {
+            continue;
+        }
+        let (start, mut buf) = pending.take().unwrap_or((i + 1, String::new()));
+        match trimmed.strip_suffix('\\') {
+            Some(body) => {
+                buf.push_str(body);
+                buf.push(' ');
+                pending = Some((start, buf));
+            }
+            None => {
+                buf.push_str(trimmed);
+                out.push((start, buf));
+            }
+        }
+    }
+    out.extend(pending);
+    out
 }
 
 fn push_instruction(
