@@ -3,7 +3,9 @@
 //! Nothing here does I/O or reads the environment beyond what clap does;
 //! commands resolve these raw values into settings before doing work.
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Security and compliance automation for AI data pipelines and model
 /// endpoints.
@@ -34,11 +36,443 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Command {
     /// Print version and build information.
     Version,
+    /// Create an aigis workspace (.aigis/) with its keyring and ledger.
+    Init(InitArgs),
+    /// Manage the keyring: create, list, rotate, disable, export public keys.
+    Keys {
+        /// What to do with keys.
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// The tamper-evident audit ledger: log, append, checkpoint, prove,
+    /// verify, export.
+    Ledger {
+        /// What to do with the ledger.
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+    /// Sign a model directory or file (an OpenSSF model-signing bundle).
+    Sign(SignArgs),
+    /// Write signed in-toto attestations for pipeline steps; manage the store.
+    #[command(subcommand)]
+    Attest(AttestCommand),
+    /// Verify a model signature, one DSSE envelope, or a model's whole chain.
+    Verify(VerifyArgs),
     /// Policy-as-code gates: check files against Rego policies, run policy
     /// tests, evaluate queries.
     #[command(subcommand)]
     Policy(PolicyCommand),
 }
+
+// ---- provenance: sign, attest, verify -------------------------------------
+
+/// Output format of the provenance commands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ProvenanceFormat {
+    /// Sentences and trees for people.
+    #[default]
+    Human,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// Which private key signs.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct SigningKeyArgs {
+    /// Keyring key to sign with (default: `signing` for models, `attest` for
+    /// attestations).
+    #[arg(long, value_name = "NAME", conflicts_with = "key_file")]
+    pub(crate) key: Option<String>,
+    /// Sign with this PEM private key file instead of a keyring key
+    /// (PKCS#8 Ed25519 / P-256, or SEC1 P-256).
+    #[arg(long, value_name = "PEM")]
+    pub(crate) key_file: Option<PathBuf>,
+}
+
+/// How a model directory is walked (model-signing's options).
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct WalkArgs {
+    /// Leave this path (relative to the model root) out; repeatable.
+    #[arg(long = "ignore", value_name = "PATH")]
+    pub(crate) ignore: Vec<PathBuf>,
+    /// Include .git, .gitattributes, .github and .gitignore.
+    #[arg(long)]
+    pub(crate) no_ignore_git_paths: bool,
+    /// Hash symbolic links to files instead of refusing them.
+    #[arg(long)]
+    pub(crate) allow_symlinks: bool,
+}
+
+/// `aigis sign`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SignArgs {
+    /// The model directory or file.
+    pub(crate) path: PathBuf,
+    #[command(flatten)]
+    pub(crate) key: SigningKeyArgs,
+    /// Where to write the signature (default: PATH.sig beside the model).
+    #[arg(short, long, value_name = "SIG")]
+    pub(crate) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) walk: WalkArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ProvenanceFormat,
+}
+
+/// Where attestations are kept.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct StoreArgs {
+    /// Attestation store directory (content-addressed DSSE envelopes).
+    #[arg(long, value_name = "DIR", env = "AIGIS_ATTESTATION_STORE")]
+    pub(crate) store: Option<PathBuf>,
+}
+
+/// Options every `aigis attest <step>` takes.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct AttestCommon {
+    #[command(flatten)]
+    pub(crate) key: SigningKeyArgs,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Also write the envelope to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) envelope_out: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ProvenanceFormat,
+}
+
+/// `aigis attest ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AttestCommand {
+    /// A transform step (scan, mask, ...): inputs in, outputs (the subjects) out.
+    Transform {
+        /// Raw input file or directory; repeatable.
+        #[arg(long = "input", value_name = "RAW", required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output file or directory; repeatable.
+        #[arg(long = "output", value_name = "OUT", required = true)]
+        outputs: Vec<PathBuf>,
+        /// The step's name.
+        #[arg(long, value_name = "NAME")]
+        step: String,
+        /// The report the step wrote.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// The rules or configuration the step applied.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// A parameter of the run, `key=value`; repeatable.
+        #[arg(long = "param", value_name = "K=V")]
+        params: Vec<String>,
+        #[command(flatten)]
+        common: AttestCommon,
+    },
+    /// Training: datasets in, the model (the subject) out.
+    Train {
+        /// Training dataset file or directory; repeatable.
+        #[arg(long = "dataset", value_name = "D", required = true)]
+        datasets: Vec<PathBuf>,
+        /// The trained model file or directory.
+        #[arg(long, value_name = "M")]
+        model: PathBuf,
+        /// Commit of the training code.
+        #[arg(long, value_name = "SHA")]
+        code_commit: Option<String>,
+        /// A hyperparameter, `key=value`; repeatable.
+        #[arg(long = "param", value_name = "K=V")]
+        params: Vec<String>,
+        #[command(flatten)]
+        common: AttestCommon,
+    },
+    /// Evaluation of a model against a metrics file.
+    Eval {
+        /// The evaluated model file or directory.
+        #[arg(long, value_name = "M")]
+        model: PathBuf,
+        /// The metrics file (JSON is embedded in the attestation).
+        #[arg(long, value_name = "FILE")]
+        metrics: PathBuf,
+        #[command(flatten)]
+        common: AttestCommon,
+    },
+    /// Copy the store out as a directory (same layout) or a JSONL bundle.
+    Export {
+        /// Target directory, or a `.jsonl` file (`-` for stdout) with --jsonl.
+        target: PathBuf,
+        /// Write one envelope per line instead of a directory.
+        #[arg(long)]
+        jsonl: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Add envelopes from a directory or a JSONL bundle to the store.
+    Import {
+        /// Directory of envelopes (or an exported store), or a `.jsonl` file.
+        source: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// List the store's attestations.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: ProvenanceFormat,
+    },
+}
+
+/// `aigis verify`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["signature", "chain", "envelope"])))]
+pub(crate) struct VerifyArgs {
+    /// The model directory or file (with --chain, also `sha256:HEX`).
+    pub(crate) path: Option<PathBuf>,
+    /// Verify this model signature (a model-signing bundle).
+    #[arg(long, value_name = "SIG")]
+    pub(crate) signature: Option<PathBuf>,
+    /// Verify the model's attestation chain back to its raw inputs.
+    #[arg(long)]
+    pub(crate) chain: bool,
+    /// Verify one DSSE envelope (an attestation) with --public-key.
+    #[arg(long, value_name = "FILE", conflicts_with = "path")]
+    pub(crate) envelope: Option<PathBuf>,
+    /// PEM public key to verify with.
+    #[arg(long, value_name = "PEM", conflicts_with = "key")]
+    pub(crate) public_key: Option<PathBuf>,
+    /// Keyring key whose public key verifies.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) key: Option<String>,
+    /// TOML file with a [provenance] section: trusted keys and what each may sign.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) trust: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Accept recorded digests for artifacts absent from disk (--chain).
+    #[arg(long)]
+    pub(crate) offline: bool,
+    /// Directory that artifact names in attestations are relative to
+    /// (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) base: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) walk: WalkArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ProvenanceFormat,
+}
+
+/// Human-readable or machine-readable output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// Text for people.
+    #[default]
+    Human,
+    /// JSON (one document, or one object per line for streams).
+    Json,
+}
+
+/// `aigis init`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct InitArgs {
+    /// Directory to create `.aigis/` in (default: AIGIS_HOME if set, else
+    /// the current directory).
+    #[arg(value_name = "DIR")]
+    pub(crate) dir: Option<PathBuf>,
+    /// Master key file (base64 of 32 bytes, mode 0600, outside the
+    /// workspace); generated if it does not exist. Used unless
+    /// AIGIS_MASTER_KEY is set.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) master_key_file: Option<PathBuf>,
+    /// Derive the master key from AIGIS_MASTER_PASSPHRASE with Argon2id.
+    #[arg(long, conflicts_with = "master_key_file")]
+    pub(crate) passphrase: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: OutputFormat,
+}
+
+/// `aigis keys ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeysCommand {
+    /// Create a key.
+    Create {
+        /// Key name (a-z 0-9 - _ .).
+        name: String,
+        /// Key kind: ed25519, ecdsa-p256, hmac, aes256.
+        #[arg(long)]
+        kind: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// List keys and their versions.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Add a new current version; older versions verify and decrypt only.
+    Rotate {
+        /// Key name.
+        name: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Disable a key (all versions) or one version.
+    Disable {
+        /// Key name.
+        name: String,
+        /// Only this version.
+        #[arg(long, value_name = "N")]
+        key_version: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Print a signing key's public key: PEM SubjectPublicKeyInfo, or with
+    /// --note a C2SP signed-note verifier key (Ed25519 only).
+    ExportPublic {
+        /// Key name.
+        name: String,
+        /// Version (default: current).
+        #[arg(long, value_name = "N")]
+        key_version: Option<u32>,
+        /// C2SP verifier key instead of PEM.
+        #[arg(long)]
+        note: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+}
+
+/// `aigis ledger ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum LedgerCommand {
+    /// Show events, oldest first.
+    Log(LedgerLogArgs),
+    /// Record events from steps outside aigis.
+    Append(LedgerAppendArgs),
+    /// Sign a checkpoint of the whole ledger now.
+    Checkpoint {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Print an inclusion proof (--seq) or a consistency proof (--from, --to).
+    Proof(LedgerProofArgs),
+    /// Recompute every leaf, node and root and check every checkpoint.
+    Verify(LedgerVerifyArgs),
+    /// Write an offline-verifiable bundle to DIR.
+    Export {
+        /// Directory to create (must not exist or be empty).
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+}
+
+/// `aigis ledger log`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct LedgerLogArgs {
+    /// Only this actor.
+    #[arg(long)]
+    pub(crate) actor: Option<String>,
+    /// Only this action (`keys.*` for a prefix).
+    #[arg(long)]
+    pub(crate) action: Option<String>,
+    /// Only this subject: KIND or KIND:ID.
+    #[arg(long)]
+    pub(crate) subject: Option<String>,
+    /// From this time on (RFC 3339).
+    #[arg(long)]
+    pub(crate) since: Option<String>,
+    /// Up to this time (RFC 3339).
+    #[arg(long)]
+    pub(crate) until: Option<String>,
+    /// At most this many events.
+    #[arg(long)]
+    pub(crate) limit: Option<u64>,
+    /// Output format (json: one event per line, the leaf bytes).
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: OutputFormat,
+}
+
+/// `aigis ledger append`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct LedgerAppendArgs {
+    /// Who did it (default: AIGIS_ACTOR, else user:$USER).
+    #[arg(long, conflicts_with = "stdin")]
+    pub(crate) actor: Option<String>,
+    /// What was done (`train.finish`).
+    #[arg(long, required_unless_present = "stdin", conflicts_with = "stdin")]
+    pub(crate) action: Option<String>,
+    /// What it was done to: KIND:ID.
+    #[arg(long, required_unless_present = "stdin", conflicts_with = "stdin")]
+    pub(crate) subject: Option<String>,
+    /// Content digest of the subject: sha256:HEX.
+    #[arg(long, conflicts_with = "stdin")]
+    pub(crate) digest: Option<String>,
+    /// success, failure, denied or error.
+    #[arg(long, conflicts_with = "stdin")]
+    pub(crate) outcome: Option<String>,
+    /// Details as a JSON object (no PII, no secrets).
+    #[arg(long, conflicts_with = "stdin")]
+    pub(crate) details: Option<String>,
+    /// Read events from stdin, one JSON object per line.
+    #[arg(long)]
+    pub(crate) stdin: bool,
+    /// Output format (json: one {"seq", "leaf_hash"} per event).
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: OutputFormat,
+}
+
+/// `aigis ledger proof`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct LedgerProofArgs {
+    /// Inclusion proof of this event.
+    #[arg(long, conflicts_with_all = ["from", "to"], required_unless_present_all = ["from", "to"])]
+    pub(crate) seq: Option<u64>,
+    /// Tree size for --seq (default: the newest checkpoint's).
+    #[arg(long, requires = "seq")]
+    pub(crate) size: Option<u64>,
+    /// Consistency proof from this tree size...
+    #[arg(long, requires = "to")]
+    pub(crate) from: Option<u64>,
+    /// ...to this tree size.
+    #[arg(long, requires = "from")]
+    pub(crate) to: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: OutputFormat,
+}
+
+/// `aigis ledger verify`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct LedgerVerifyArgs {
+    /// Verify an exported bundle offline (no workspace needed).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) bundle: Option<PathBuf>,
+    /// Trusted verifier key (C2SP `NAME+HASH+KEY`); repeatable.
+    #[arg(long, value_name = "VKEY")]
+    pub(crate) vkey: Vec<String>,
+    /// File with trusted verifier keys, one per line.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) vkey_file: Option<PathBuf>,
+    /// A checkpoint kept outside the ledger; the ledger must still hold it.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) witness: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: OutputFormat,
+}
+
+// ---- policy: check, test, eval, parse ------------------------------------
 
 /// `aigis policy ...`
 #[derive(Debug, Subcommand)]
@@ -175,4 +609,14 @@ pub(crate) struct PolicyEvalArgs {
     /// Do not record the decision in the ledger.
     #[arg(long)]
     pub(crate) no_ledger: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

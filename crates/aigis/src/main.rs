@@ -6,8 +6,11 @@
 //! denied, a verification failed), 2 for usage and input errors. A closed
 //! stdout (`aigis scan ... | head`) is not an error.
 
+mod audit;
 mod cli;
 mod commands;
+mod output;
+mod settings;
 
 use std::process::ExitCode;
 

@@ -2,10 +2,18 @@
 //! library crates, and reports an [`Outcome`]; errors bubble up as
 //! `anyhow::Error` with context and become exit code 2 in `main`.
 
+mod attest;
+mod init;
+mod keys;
+mod ledger;
 mod policy;
 mod policy_secrets;
+mod provenance;
+mod sign;
+mod verify;
 
 use crate::cli::{Cli, Command};
+use crate::settings::Settings;
 
 /// How a command that ran to completion ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +26,7 @@ pub(crate) enum Outcome {
 
 /// Runs the chosen subcommand.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let quiet = cli.global.quiet;
     match cli.command {
         Command::Policy(cmd) => policy::run(cmd, &cli.global),
         Command::Version => {
@@ -27,5 +36,11 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Success)
         }
+        Command::Init(args) => init::run(&args, &Settings::load_for_init(quiet)?),
+        Command::Keys { command } => keys::run(command, &Settings::load(quiet)?),
+        Command::Ledger { command } => ledger::run(command, quiet),
+        Command::Sign(args) => sign::run(&cli.global, args),
+        Command::Attest(args) => attest::run(&cli.global, args),
+        Command::Verify(args) => verify::run(&cli.global, args),
     }
 }
