@@ -3,8 +3,8 @@
 //! Every `check` of a document and every `eval` produces one
 //! [`DecisionRecord`]. The record holds digests and counts, never the
 //! input or the violation messages, so it can go to an audit log as is.
-//! Callers hand records to a [`DecisionSink`]; the binary's sink writes
-//! them to the ledger (or drops them with `--no-ledger`).
+//! The binary records each one as a ledger event (`policy.check`,
+//! `policy.eval`), or drops it with `--no-ledger`.
 
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
@@ -51,69 +51,15 @@ pub struct DecisionRecord {
     pub warnings: usize,
 }
 
-/// Receives decision records. The binary wires this to the ledger.
-pub trait DecisionSink {
-    /// Records one decision. An error stops the command: a decision that
-    /// cannot be recorded must not pass silently.
-    fn record(&mut self, record: &DecisionRecord) -> anyhow::Result<()>;
-}
-
-/// A sink that keeps records in memory (tests, `--no-ledger` summaries).
-#[derive(Debug, Default)]
-pub struct MemorySink {
-    /// Records received so far.
-    pub records: Vec<DecisionRecord>,
-}
-
-impl DecisionSink for MemorySink {
-    fn record(&mut self, record: &DecisionRecord) -> anyhow::Result<()> {
-        self.records.push(record.clone());
-        Ok(())
-    }
-}
-
-/// `sha256:<hex>` of a JSON value's canonical form (object keys sorted,
-/// no whitespace), as used for `input_digest`.
+/// `sha256:<hex>` of a JSON value's RFC 8785 (JCS) canonical form, as
+/// used for `input_digest`: the same input gives the same digest whatever
+/// its key order or spacing, and any JCS implementation reproduces it.
 pub fn json_digest(value: &serde_json::Value) -> String {
-    let mut hasher = Sha256::new();
-    canonical(value, &mut hasher);
-    format!("sha256:{}", hex::encode(hasher.finalize()))
-}
-
-/// Feeds the canonical JSON text of a value to the hasher: keys sorted
-/// whatever the map's own order, no whitespace, strings and numbers as
-/// serde_json writes them.
-fn canonical(value: &serde_json::Value, hasher: &mut Sha256) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            hasher.update(b"{");
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    hasher.update(b",");
-                }
-                hasher.update(Value::String(k.clone()).to_string().as_bytes());
-                hasher.update(b":");
-                if let Some(v) = map.get(k) {
-                    canonical(v, hasher);
-                }
-            }
-            hasher.update(b"}");
-        }
-        Value::Array(items) => {
-            hasher.update(b"[");
-            for (i, v) in items.iter().enumerate() {
-                if i > 0 {
-                    hasher.update(b",");
-                }
-                canonical(v, hasher);
-            }
-            hasher.update(b"]");
-        }
-        scalar => hasher.update(scalar.to_string().as_bytes()),
-    }
+    // JCS fails only on non-finite numbers, which a serde_json Value cannot
+    // hold; the compact serde_json text is the (unreachable) fallback.
+    let bytes =
+        serde_json_canonicalizer::to_vec(value).unwrap_or_else(|_| value.to_string().into_bytes());
+    format!("sha256:{}", hex::encode(Sha256::digest(&bytes)))
 }
 
 #[cfg(test)]
@@ -127,5 +73,16 @@ mod tests {
         assert_eq!(json_digest(&a), json_digest(&b));
         assert!(json_digest(&a).starts_with("sha256:"));
         assert_eq!(json_digest(&a).len(), 7 + 64);
+    }
+
+    #[test]
+    fn digest_is_sha256_of_jcs() {
+        // RFC 8785: keys sorted, no whitespace, 1.0 written as 1.
+        let v: serde_json::Value = serde_json::from_str(r#"{ "b": 1.0, "a": "x" }"#).unwrap();
+        let expected = format!(
+            "sha256:{}",
+            hex::encode(Sha256::digest(br#"{"a":"x","b":1}"#))
+        );
+        assert_eq!(json_digest(&v), expected);
     }
 }

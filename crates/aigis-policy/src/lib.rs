@@ -18,8 +18,8 @@
 //! - [`check_files`] runs conftest-style `deny`/`violation`/`warn` rules,
 //!   [`run_tests`] runs `test_*` rules like `opa test`;
 //! - [`report`] renders text, JSON, SARIF 2.1.0 and JUnit;
-//! - each decision becomes a [`DecisionRecord`] for a [`DecisionSink`]
-//!   (the ledger).
+//! - each decision becomes a [`DecisionRecord`] (digests and counts, no
+//!   input values) that the binary records in the ledger.
 //!
 //! ```
 //! use aigis_policy::{Engine, EngineOptions, PolicyBundle};
@@ -57,7 +57,7 @@ pub use check::{
 };
 pub use compiled::CompiledDecision;
 pub use config::PolicyConfig;
-pub use decision::{DecisionRecord, DecisionResult, DecisionSink, MemorySink, json_digest};
+pub use decision::{DecisionRecord, DecisionResult, json_digest};
 pub use engine::{
     CHECK_RULES, DEFAULT_MEMORY_LIMIT, Engine, EngineOptions, FileCoverage, PackageInfo,
     QueryResult,

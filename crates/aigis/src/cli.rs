@@ -267,8 +267,9 @@ pub(crate) struct VerifyArgs {
 /// Human-readable or machine-readable output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub(crate) enum OutputFormat {
-    /// Text for people.
+    /// Text for people (`text` is accepted too).
     #[default]
+    #[value(alias = "text")]
     Human,
     /// JSON (one document, or one object per line for streams).
     Json,
@@ -502,26 +503,19 @@ pub(crate) struct PolicyParseArgs {
     pub(crate) parser: Option<String>,
 }
 
-/// Output formats of `policy check`.
+/// Output formats of `policy check`: [`OutputFormat`]'s two and the CI
+/// report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum CheckFormat {
     /// `FAIL - file:line - namespace - message` lines and a summary.
-    Text,
+    #[value(alias = "text")]
+    Human,
     /// One JSON document.
     Json,
     /// SARIF 2.1.0.
     Sarif,
     /// JUnit XML.
     Junit,
-}
-
-/// Output formats of `policy test` and `policy eval`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum PlainFormat {
-    /// For people.
-    Text,
-    /// For programs.
-    Json,
 }
 
 /// Arguments of `aigis policy check`.
@@ -553,7 +547,7 @@ pub(crate) struct PolicyCheckArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<std::path::PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, value_enum, default_value = "human")]
     pub(crate) format: CheckFormat,
     /// Do not record decisions in the ledger.
     #[arg(long)]
@@ -577,8 +571,11 @@ pub(crate) struct PolicyTestArgs {
     #[arg(short, long)]
     pub(crate) verbose: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub(crate) format: PlainFormat,
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: OutputFormat,
+    /// Do not record the run in the ledger.
+    #[arg(long)]
+    pub(crate) no_ledger: bool,
 }
 
 /// Arguments of `aigis policy eval`.
@@ -604,8 +601,8 @@ pub(crate) struct PolicyEvalArgs {
     pub(crate) data: Vec<std::path::PathBuf>,
     /// Output: json prints exactly one line, {"result": VALUE} or
     /// {"undefined": true}.
-    #[arg(long, value_enum, default_value = "text")]
-    pub(crate) format: PlainFormat,
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: OutputFormat,
     /// Do not record the decision in the ledger.
     #[arg(long)]
     pub(crate) no_ledger: bool,

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use aigis_keys::{KdfParams, Keyring, KeysConfig, MasterKey};
 use aigis_ledger::LedgerConfig;
+use aigis_policy::PolicyConfig;
 
 /// Environment variables aigis reads (documented in docs/keys.md and
 /// docs/ledger.md).
@@ -69,6 +70,12 @@ impl Workspace {
         &self.root
     }
 
+    /// The directory that holds `.aigis/`: relative paths in aigis.toml
+    /// are relative to it.
+    pub(crate) fn base_dir(&self) -> &Path {
+        self.root.parent().unwrap_or(Path::new("."))
+    }
+
     pub(crate) fn config_path(&self) -> PathBuf {
         self.root.join("aigis.toml")
     }
@@ -96,6 +103,9 @@ pub(crate) struct FileConfig {
     /// `[ledger]` (aigis-ledger).
     #[serde(default)]
     pub(crate) ledger: LedgerConfig,
+    /// `[policy]` (aigis-policy).
+    #[serde(default)]
+    pub(crate) policy: PolicyConfig,
 }
 
 impl FileConfig {
@@ -192,7 +202,7 @@ fn resolve_key_file(ws: &Workspace, path: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_owned()
     } else {
-        ws.root().parent().unwrap_or(Path::new(".")).join(path)
+        ws.base_dir().join(path)
     }
 }
 
@@ -276,10 +286,12 @@ pub(crate) fn default_config_text(master_key_file: Option<&Path>) -> String {
 # checkpoint_every_seconds = {seconds}
 # Ed25519 key in keys/ that signs checkpoints.
 # signing_key = "{key}"
-"#,
+
+{policy}"#,
         events = defaults.checkpoint_every_events,
         seconds = defaults.checkpoint_every_seconds,
         key = defaults.signing_key,
+        policy = PolicyConfig::commented_defaults(),
     )
 }
 
@@ -295,8 +307,11 @@ mod tests {
     fn written_defaults_parse_back_to_defaults() {
         let parsed: FileConfig = toml::from_str(&default_config_text(None)).unwrap();
         assert_eq!(parsed, FileConfig::default());
+        // Uncomment every default (the [policy.params] lines are examples,
+        // not defaults, and stay commented).
         let uncommented: String = default_config_text(None)
             .lines()
+            .take_while(|l| !l.contains("[policy.params]"))
             .map(|l| match l.strip_prefix("# ") {
                 Some(rest) if rest.contains(" = ") && !rest.contains("master_key_file") => rest,
                 _ => l,
@@ -311,6 +326,22 @@ mod tests {
             with_file.keys.master_key_file,
             Some(PathBuf::from("/k/m.key"))
         );
+    }
+
+    #[test]
+    fn policy_section_is_the_policy_crates_config() {
+        let parsed: FileConfig = toml::from_str(
+            "[policy]\ndisable = [\"endpoint.rate_limit\"]\ntimeout_ms = 200\n\
+             [policy.params]\nallowed_storage_prefixes = [\"s3://a/\"]\n",
+        )
+        .unwrap();
+        assert_eq!(parsed.policy.disable, ["endpoint.rate_limit"]);
+        assert_eq!(parsed.policy.timeout_ms, 200);
+        assert_eq!(
+            parsed.policy.params["allowed_storage_prefixes"][0],
+            "s3://a/"
+        );
+        assert!(toml::from_str::<FileConfig>("[policy]\ndisabel = []\n").is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod init;
 mod keys;
 mod ledger;
 mod policy;
+mod policy_ledger;
 mod policy_secrets;
 mod provenance;
 mod sign;

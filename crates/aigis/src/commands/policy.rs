@@ -1,91 +1,54 @@
-//! `aigis policy check|test|eval`: resolved arguments in, aigis-policy
-//! calls out.
+//! `aigis policy check|test|eval|parse`: resolved arguments in,
+//! aigis-policy calls out, decisions to the ledger.
 //!
-//! Settings: the `[policy]` section comes from `--config FILE`, else from
-//! the workspace's `.aigis/aigis.toml` (found through `AIGIS_HOME` or by
-//! walking up from the current directory), else defaults. Only `check`
-//! reads it; `test` and `eval` behave like `opa test` / `opa eval` and see
-//! only what their flags give them.
+//! Settings: `check` takes the `[policy]` section from `--config FILE` when
+//! given (relative paths relative to that file), else from the workspace's
+//! aigis.toml (relative to the directory holding `.aigis/`), else defaults.
+//! `test` and `eval` behave like `opa test` / `opa eval` and see only what
+//! their flags give them. Decisions are recorded by [`DecisionLog`].
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use aigis_policy::{
-    CheckReport, DecisionRecord, DecisionResult, DecisionSink, Engine, EngineOptions, MemorySink,
-    Parser, PolicyBundle, PolicyConfig, Selection, TestFiles, TestOutcome, json_digest, report,
+    CheckReport, DecisionRecord, DecisionResult, Engine, EngineOptions, Parser, PolicyBundle,
+    PolicyConfig, Selection, TestFiles, TestOutcome, json_digest, report,
 };
 use anyhow::{Context as _, bail};
 use serde_json::{Value, json};
 
 use super::Outcome;
+use super::policy_ledger::{ACTION_EVAL, DecisionLog, TestRun, is_data_path};
 use super::policy_secrets::PatternSecretFinder;
 use crate::cli::{
-    CheckFormat, GlobalArgs, PlainFormat, PolicyCheckArgs, PolicyCommand, PolicyEvalArgs,
+    CheckFormat, GlobalArgs, OutputFormat, PolicyCheckArgs, PolicyCommand, PolicyEvalArgs,
     PolicyParseArgs, PolicyTestArgs,
 };
+use crate::output;
+use crate::settings::Settings;
 
 /// Runs one `aigis policy` subcommand.
 pub(crate) fn run(cmd: PolicyCommand, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     match cmd {
-        PolicyCommand::Check(args) => check(args, global),
-        PolicyCommand::Test(args) => test(args, global),
-        PolicyCommand::Eval(args) => eval(args, global),
+        PolicyCommand::Check(args) => check(args, global, &Settings::load(global.quiet)?),
+        PolicyCommand::Test(args) => test(args, &Settings::load(global.quiet)?),
+        PolicyCommand::Eval(args) => eval(args, &Settings::load(global.quiet)?),
         PolicyCommand::Parse(args) => parse(args),
     }
 }
 
-/// The `[policy]` section: from `explicit` when given, else from the
-/// workspace's aigis.toml when there is one, else defaults. (The settings
-/// module will call this when it assembles the whole configuration.)
-pub(crate) fn policy_config(explicit: Option<&Path>) -> anyhow::Result<PolicyConfig> {
-    let path = match explicit {
-        Some(p) => Some(p.to_path_buf()),
-        None => workspace_config(),
-    };
-    match path {
-        Some(p) => PolicyConfig::from_file(&p).map_err(Into::into),
-        None => Ok(PolicyConfig::default()),
+/// The `[policy]` section: from `explicit` when given, else the
+/// workspace's (paths resolved against the directory holding `.aigis/`),
+/// else defaults.
+fn policy_config(explicit: Option<&Path>, settings: &Settings) -> anyhow::Result<PolicyConfig> {
+    if let Some(path) = explicit {
+        return Ok(PolicyConfig::from_file(path)?);
     }
-}
-
-/// `$AIGIS_HOME/aigis.toml` when AIGIS_HOME is set, else the first
-/// `.aigis/aigis.toml` found walking up from the current directory.
-fn workspace_config() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("AIGIS_HOME") {
-        let p = PathBuf::from(home).join("aigis.toml");
-        return p.is_file().then_some(p);
+    let mut config = settings.config.policy.clone();
+    if let Some(ws) = &settings.workspace {
+        config.resolve_relative_to(ws.base_dir());
     }
-    let mut dir = std::env::current_dir().ok()?;
-    loop {
-        let p = dir.join(".aigis").join("aigis.toml");
-        if p.is_file() {
-            return Some(p);
-        }
-        if !dir.pop() {
-            return None;
-        }
-    }
-}
-
-/// Where decisions go. Until the ledger crate is wired in, records are
-/// kept in memory and counted on stderr; `--no-ledger` drops them.
-fn decision_sink(no_ledger: bool) -> Option<MemorySink> {
-    (!no_ledger).then(MemorySink::default)
-}
-
-fn finish_decisions(sink: Option<MemorySink>, global: &GlobalArgs) {
-    if let Some(sink) = sink
-        && !global.quiet
-    {
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!(
-                "{} policy decision record(s) produced; no ledger is attached in this build",
-                sink.records.len()
-            );
-        }
-    }
+    Ok(config)
 }
 
 fn parser_arg(name: Option<&str>) -> anyhow::Result<Option<Parser>> {
@@ -144,27 +107,25 @@ fn data_document(
     Ok(data)
 }
 
-fn engine_options(timeout_ms: u64, coverage: bool) -> EngineOptions {
+/// Engine options with this build's secret finder behind `aigis.secrets`.
+fn with_secrets(options: EngineOptions) -> EngineOptions {
     EngineOptions {
-        time_limit: std::time::Duration::from_millis(timeout_ms.max(1)),
         secret_finder: Some(Arc::new(PatternSecretFinder::new())),
-        coverage,
-        memory_limit: Some(aigis_policy::DEFAULT_MEMORY_LIMIT),
+        ..options
     }
 }
 
+/// Writes a rendered report to stdout with exactly one final newline.
 fn write_stdout(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    if !text.ends_with('\n') {
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(())
+    output::line(text.strip_suffix('\n').unwrap_or(text))
 }
 
-fn check(args: PolicyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let config = policy_config(args.config.as_deref())?;
+fn check(
+    args: PolicyCheckArgs,
+    global: &GlobalArgs,
+    settings: &Settings,
+) -> anyhow::Result<Outcome> {
+    let config = policy_config(args.config.as_deref(), settings)?;
     let parser = parser_arg(args.parser.as_deref())?;
 
     let mut bundle = if config.builtin && !args.no_builtin {
@@ -180,7 +141,7 @@ fn check(args: PolicyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> 
     }
     let data_files: Vec<PathBuf> = config.data.iter().chain(&args.data).cloned().collect();
     let data = data_document(&data_files, Some(&config.params))?;
-    let engine = Engine::new(&bundle, &data, &engine_options(config.timeout_ms, false))?;
+    let engine = Engine::new(&bundle, &data, &with_secrets(config.engine_options()))?;
 
     let selection = Selection {
         namespaces: if args.namespaces.is_empty() {
@@ -196,15 +157,8 @@ fn check(args: PolicyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> 
         aigis_policy::check_files(&engine, &files, parser, &selection)
     })?;
 
-    let mut sink = decision_sink(args.no_ledger);
-    if let Some(sink) = sink.as_mut() {
-        for doc in &report.documents {
-            sink.record(&doc.decision(engine.bundle_digest()))?;
-        }
-    }
-
     let rendered = match args.format {
-        CheckFormat::Text => report::check_text(&report),
+        CheckFormat::Human => report::check_text(&report),
         CheckFormat::Json => {
             serde_json::to_string_pretty(&report::check_json(&report, engine.bundle_digest()))?
         }
@@ -212,7 +166,12 @@ fn check(args: PolicyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> 
         CheckFormat::Junit => report::check_junit(&report),
     };
     write_stdout(&rendered)?;
-    finish_decisions(sink, global);
+    let decisions: Vec<DecisionRecord> = report
+        .documents
+        .iter()
+        .map(|doc| doc.decision(engine.bundle_digest()))
+        .collect();
+    DecisionLog::open(settings, args.no_ledger)?.decisions(&decisions)?;
     outcome_of(&report)
 }
 
@@ -243,7 +202,7 @@ fn run_in_pool<T: Send>(global: &GlobalArgs, f: impl FnOnce() -> T + Send) -> an
     }
 }
 
-fn test(args: PolicyTestArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
+fn test(args: PolicyTestArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     let mut bundle = PolicyBundle::new();
     for p in &args.paths {
         bundle.add_path(p, TestFiles::Include)?;
@@ -252,16 +211,28 @@ fn test(args: PolicyTestArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
         bail!("no .rego files found under the given paths");
     }
     let data = data_document(&args.data, None)?;
-    let engine = Engine::new(&bundle, &data, &engine_options(5000, true))?;
+    let options = EngineOptions {
+        coverage: true,
+        ..with_secrets(EngineOptions::default())
+    };
+    let engine = Engine::new(&bundle, &data, &options)?;
     let report = aigis_policy::run_tests(&engine, args.run.as_deref());
     let rendered = match args.format {
-        PlainFormat::Text => report::test_text(&report, args.verbose),
-        PlainFormat::Json => serde_json::to_string_pretty(&report::test_json(&report))?,
+        OutputFormat::Human => report::test_text(&report, args.verbose),
+        OutputFormat::Json => serde_json::to_string_pretty(&report::test_json(&report))?,
     };
     write_stdout(&rendered)?;
     if report.tests.is_empty() {
         bail!("no test_* rules found");
     }
+    let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+    DecisionLog::open(settings, args.no_ledger)?.test_run(&TestRun {
+        paths: &paths.join(","),
+        bundle_digest: engine.bundle_digest(),
+        passed: report.count(TestOutcome::Pass),
+        failed: report.count(TestOutcome::Fail),
+        errors: report.count(TestOutcome::Error),
+    })?;
     Ok(
         if report.count(TestOutcome::Fail) + report.count(TestOutcome::Error) > 0 {
             Outcome::GateFailed
@@ -269,18 +240,6 @@ fn test(args: PolicyTestArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
             Outcome::Success
         },
     )
-}
-
-/// True for a plain reference into `data` (what opa_eval.py takes), as
-/// opposed to a general query.
-fn is_data_path(query: &str) -> bool {
-    let q = query.trim();
-    !q.is_empty()
-        && q.split('.').all(|seg| {
-            !seg.is_empty()
-                && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !seg.starts_with(|c: char| c.is_ascii_digit())
-        })
 }
 
 /// `policy parse`: the inputs policies would see, as a JSON array.
@@ -321,14 +280,14 @@ fn read_input(path: &Path, parser: Option<Parser>) -> anyhow::Result<Value> {
     }
 }
 
-fn eval(args: PolicyEvalArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+fn eval(args: PolicyEvalArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     let parser = parser_arg(args.parser.as_deref())?;
     let mut bundle = PolicyBundle::new();
     for p in &args.policies {
         bundle.add_path(p, TestFiles::Exclude)?;
     }
     let data = data_document(&args.data, None)?;
-    let mut engine = Engine::new(&bundle, &data, &engine_options(5000, false))?;
+    let mut engine = Engine::new(&bundle, &data, &with_secrets(EngineOptions::default()))?;
     let input = args
         .input
         .as_deref()
@@ -351,48 +310,34 @@ fn eval(args: PolicyEvalArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         })
     };
 
-    let mut sink = decision_sink(args.no_ledger);
-    if let Some(sink) = sink.as_mut() {
-        sink.record(&DecisionRecord {
-            action: "policy.eval",
-            bundle_digest: engine.bundle_digest().to_string(),
-            input_digest: json_digest(input.as_ref().unwrap_or(&Value::Null)),
-            input_path: args.input.as_ref().map(|p| p.display().to_string()),
-            document: None,
-            query: args.query.clone(),
-            result: if value.is_some() {
-                DecisionResult::Defined
-            } else {
-                DecisionResult::Undefined
-            },
-            violations: 0,
-            warnings: 0,
-        })?;
-    }
-
     let line = match (&value, args.format) {
-        (Some(v), PlainFormat::Json) => serde_json::to_string(&json!({ "result": v }))?,
-        (None, PlainFormat::Json) => "{\"undefined\":true}".to_string(),
-        (Some(v), PlainFormat::Text) => serde_json::to_string_pretty(v)?,
-        (None, PlainFormat::Text) => "undefined".to_string(),
+        (Some(v), OutputFormat::Json) => serde_json::to_string(&json!({ "result": v }))?,
+        (None, OutputFormat::Json) => "{\"undefined\":true}".to_string(),
+        (Some(v), OutputFormat::Human) => serde_json::to_string_pretty(v)?,
+        (None, OutputFormat::Human) => "undefined".to_string(),
     };
     write_stdout(&line)?;
-    finish_decisions(sink, global);
+    DecisionLog::open(settings, args.no_ledger)?.decisions(&[DecisionRecord {
+        action: ACTION_EVAL,
+        bundle_digest: engine.bundle_digest().to_string(),
+        input_digest: json_digest(input.as_ref().unwrap_or(&Value::Null)),
+        input_path: args.input.as_ref().map(|p| p.display().to_string()),
+        document: None,
+        query: args.query.clone(),
+        result: if value.is_some() {
+            DecisionResult::Defined
+        } else {
+            DecisionResult::Undefined
+        },
+        violations: 0,
+        warnings: 0,
+    }])?;
     Ok(Outcome::Success)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn data_paths_and_queries() {
-        assert!(is_data_path("aigis.endpoint"));
-        assert!(is_data_path("data.aigis.endpoint.deny"));
-        assert!(!is_data_path("x := data.a; x > 1"));
-        assert!(!is_data_path("data.a[0]"));
-        assert!(!is_data_path(""));
-    }
 
     #[test]
     fn merge_is_deep() {

@@ -5,6 +5,7 @@ mod keys;
 mod ledger;
 mod ledger_faults;
 mod policy;
+mod policy_ledger;
 mod provenance;
 mod util;
 mod version;
