@@ -48,6 +48,7 @@ mod load;
 mod opa_compat;
 pub mod report;
 mod secrets;
+mod semver;
 mod testing;
 
 pub use bundle::{PolicyBundle, PolicyModule, TestFiles};

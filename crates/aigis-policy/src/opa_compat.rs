@@ -12,7 +12,10 @@
 //!   year; Go, and so OPA, normalises it to Mar 1);
 //! - `net.cidr_expand`, bounded: a network of more than
 //!   [`MAX_CIDR_EXPAND`] addresses is an error instead of an allocation
-//!   that runs the machine out of memory before any limit can look.
+//!   that runs the machine out of memory before any limit can look;
+//! - `semver.is_valid` and `semver.compare` with OPA's lenient parsing
+//!   (see [`crate::semver`]);
+//! - `trace(note)`, which is `true` in OPA (the note goes to the trace).
 //!
 //! Like OPA's builtins with strict errors off, a bad argument makes the
 //! call undefined rather than failing the query.
@@ -151,6 +154,26 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> anyhow::Result<()> {
         "net.cidr_expand",
         1,
         Box::new(|args: Vec<Value>| cidr_expand(&args)),
+    )?;
+    add(
+        engine,
+        "semver.is_valid",
+        1,
+        Box::new(|args: Vec<Value>| Ok(crate::semver::is_valid(&args))),
+    )?;
+    add(
+        engine,
+        "semver.compare",
+        2,
+        Box::new(|args: Vec<Value>| Ok(crate::semver::compare_values(&args))),
+    )?;
+    add(
+        engine,
+        "trace",
+        1,
+        Box::new(|args: Vec<Value>| {
+            Ok(str_arg(&args, 0).map_or(Value::Undefined, |_| Value::Bool(true)))
+        }),
     )?;
     Ok(())
 }

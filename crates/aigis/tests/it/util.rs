@@ -31,21 +31,23 @@ pub struct Opa {
 }
 
 impl Opa {
-    /// `opa_eval.py -d POLICY --data DATA -i INPUT QUERY`, parsed.
+    /// `opa_eval.py -d POLICY [--data DATA] -i INPUT QUERY`, parsed.
     pub fn eval(
         &self,
         policy: &std::path::Path,
         input: &std::path::Path,
-        data: &std::path::Path,
+        data: Option<&std::path::Path>,
         query: &str,
     ) -> serde_json::Value {
-        let out = std::process::Command::new(&self.python)
-            .env("PYTHONPATH", &self.pythonpath)
+        let mut cmd = std::process::Command::new(&self.python);
+        cmd.env("PYTHONPATH", &self.pythonpath)
             .arg(shared_dir().join("interop/opa_eval.py"))
             .arg("-d")
-            .arg(policy)
-            .arg("--data")
-            .arg(data)
+            .arg(policy);
+        if let Some(data) = data {
+            cmd.arg("--data").arg(data);
+        }
+        let out = cmd
             .arg("-i")
             .arg(input)
             .arg(query)
