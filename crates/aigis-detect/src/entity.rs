@@ -6,8 +6,21 @@ use std::sync::Arc;
 
 /// The type of a finding: `PERSON`, `EMAIL_ADDRESS`, a custom recognizer's
 /// own name, ... Built-in names are constants and never allocate.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Eq, Hash, PartialOrd, Ord)]
 pub struct Entity(Repr);
+
+impl PartialEq for Entity {
+    #[inline]
+    fn eq(&self, other: &Entity) -> bool {
+        // Built-in names are the same static string: compare pointers first.
+        if let (Repr::Static(a), Repr::Static(b)) = (&self.0, &other.0) {
+            if std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len() {
+                return true;
+            }
+        }
+        self.as_str() == other.as_str()
+    }
+}
 
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Repr {

@@ -1,28 +1,201 @@
-//! The scanner: runs every recognizer over a field and resolves overlaps.
+//! The scanner: runs every recognizer over a field, applies context, drops
+//! findings under the minimum score and resolves overlaps.
 
-use crate::{FieldHint, Finding, Recognizer};
+use std::collections::BTreeMap;
+
+use crate::column::PRIOR_BOOST;
+use crate::context::{self, Words};
+use crate::explain::{ContextEvidence, FieldEvidence, PriorEvidence};
+use crate::{Builtin, Entity, Explanation, FieldHint, Finding, Recognizer};
+
+/// Findings scoring below this are dropped unless the configuration says
+/// otherwise.
+pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 
 /// A configured set of recognizers. Cheap to share across threads
 /// (`&Scanner` is `Sync`); build once, scan many fields.
 pub struct Scanner {
     recognizers: Vec<Box<dyn Recognizer>>,
+    context: Vec<(Entity, Words)>,
+    min_score: f32,
+    only: Vec<Entity>,
+    disabled: Vec<Entity>,
+}
+
+/// Builds a [`Scanner`]: the built-in recognizers (on by default), extra
+/// recognizers, the minimum score and entity filters.
+pub struct ScannerBuilder {
+    builtin: bool,
+    extra: Vec<Box<dyn Recognizer>>,
+    min_score: f32,
+    only: Vec<Entity>,
+    disabled: Vec<Entity>,
+}
+
+impl Default for ScannerBuilder {
+    fn default() -> Self {
+        ScannerBuilder {
+            builtin: true,
+            extra: Vec::new(),
+            min_score: DEFAULT_MIN_SCORE,
+            only: Vec::new(),
+            disabled: Vec::new(),
+        }
+    }
+}
+
+impl ScannerBuilder {
+    /// Whether to include the built-in recognizers (default true).
+    #[must_use]
+    pub fn builtin(mut self, on: bool) -> Self {
+        self.builtin = on;
+        self
+    }
+
+    /// Adds a recognizer (custom, ML, ...).
+    #[must_use]
+    pub fn recognizer(mut self, r: Box<dyn Recognizer>) -> Self {
+        self.extra.push(r);
+        self
+    }
+
+    /// Adds several recognizers.
+    #[must_use]
+    pub fn recognizers<I: IntoIterator<Item = Box<dyn Recognizer>>>(mut self, rs: I) -> Self {
+        self.extra.extend(rs);
+        self
+    }
+
+    /// Findings scoring below `score` are dropped (clamped to `[0, 1]`).
+    #[must_use]
+    pub fn min_score(mut self, score: f32) -> Self {
+        self.min_score = if score.is_nan() {
+            DEFAULT_MIN_SCORE
+        } else {
+            score.clamp(0.0, 1.0)
+        };
+        self
+    }
+
+    /// Reports only these entities (empty: all).
+    #[must_use]
+    pub fn only(mut self, entities: Vec<Entity>) -> Self {
+        self.only = entities;
+        self
+    }
+
+    /// Never reports these entities.
+    #[must_use]
+    pub fn disable(mut self, entities: Vec<Entity>) -> Self {
+        self.disabled = entities;
+        self
+    }
+
+    /// The scanner.
+    pub fn build(self) -> Scanner {
+        let mut recognizers: Vec<Box<dyn Recognizer>> = Vec::new();
+        if self.builtin {
+            recognizers.push(Box::new(Builtin::new()));
+        }
+        recognizers.extend(self.extra);
+        let mut s = Scanner::assemble(recognizers);
+        s.min_score = self.min_score;
+        s.only = self.only;
+        s.disabled = self.disabled;
+        s
+    }
 }
 
 impl Scanner {
-    /// A scanner over the given recognizers.
-    pub fn from_recognizers(recognizers: Vec<Box<dyn Recognizer>>) -> Scanner {
-        Scanner { recognizers }
+    /// Every built-in recognizer with the default settings.
+    pub fn builtin() -> Scanner {
+        ScannerBuilder::default().build()
     }
 
-    /// Scans one field and appends its findings, sorted by start offset, to
-    /// `out` (which is not cleared, so callers can reuse one buffer).
+    /// A builder, starting from the defaults.
+    pub fn builder() -> ScannerBuilder {
+        ScannerBuilder::default()
+    }
+
+    /// A scanner over exactly the given recognizers, with the default
+    /// minimum score and the built-in context words.
+    pub fn from_recognizers(recognizers: Vec<Box<dyn Recognizer>>) -> Scanner {
+        Scanner::assemble(recognizers)
+    }
+
+    fn assemble(recognizers: Vec<Box<dyn Recognizer>>) -> Scanner {
+        let mut context: Vec<(Entity, Words)> = context::builtin_words()
+            .into_iter()
+            .map(|(e, w)| (e, Words::new(w)))
+            .collect();
+        for r in &recognizers {
+            for (entity, words) in r.context_words() {
+                match context.iter_mut().find(|(e, _)| *e == entity) {
+                    Some((_, w)) => w.extend(&words),
+                    None => context.push((entity, Words::new(&words))),
+                }
+            }
+        }
+        Scanner {
+            recognizers,
+            context,
+            min_score: DEFAULT_MIN_SCORE,
+            only: Vec::new(),
+            disabled: Vec::new(),
+        }
+    }
+
+    /// The minimum score a reported finding has.
+    pub fn min_score(&self) -> f32 {
+        self.min_score
+    }
+
+    /// Scans one field and appends its findings, sorted by start offset and
+    /// not overlapping, to `out` (which is not cleared, so callers can reuse
+    /// one buffer).
     pub fn scan_into(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>) {
         let first = out.len();
         for r in &self.recognizers {
             r.recognize(text, hint, out);
         }
-        if let Some(tail) = out.get_mut(first..) {
-            tail.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut w = first;
+        for i in first..out.len() {
+            if self.reported(&out[i]) && sane(text, &out[i]) {
+                out.swap(w, i);
+                w += 1;
+            }
+        }
+        out.truncate(w);
+        let Some(tail) = out.get_mut(first..) else {
+            return;
+        };
+        sort_by_position(tail);
+        let n = tail.len();
+        let mut cache = WindowCache::default();
+        let mut i = 0;
+        while i < n {
+            let j = cluster_end(tail, i);
+            let contested = j - i > 1;
+            for k in i..j {
+                let f = &tail[k];
+                let score = if contested || f.score < self.min_score {
+                    self.enhance(text, hint, f, None, &mut cache)
+                } else {
+                    f.score.min(1.0)
+                };
+                tail[k].score = score;
+            }
+            i = j;
+        }
+        let min = self.min_score;
+        let mut k = 0;
+        out.retain(|f| {
+            let keep = k < first || f.score >= min;
+            k += 1;
+            keep
+        });
+        if out.len() - first > 1 {
+            resolve(out, first);
         }
     }
 
@@ -31,5 +204,328 @@ impl Scanner {
         let mut out = Vec::new();
         self.scan_into(text, hint, &mut out);
         out
+    }
+
+    /// Scans one field like [`Scanner::scan`] and says why each reported
+    /// finding has its score. Slower than `scan`; meant for `--explain`.
+    pub fn explain(&self, text: &str, hint: FieldHint<'_>) -> Vec<(Finding, Explanation)> {
+        let mut raw: Vec<(Finding, Explanation)> = Vec::new();
+        for r in &self.recognizers {
+            let mut found = Vec::new();
+            r.recognize(text, hint, &mut found);
+            let bases = r.explain(text, hint, &found);
+            for (i, f) in found.into_iter().enumerate() {
+                if self.reported(&f) && sane(text, &f) {
+                    let basis = bases.get(i).cloned().flatten();
+                    let ex = Explanation::new(&f, basis);
+                    raw.push((f, ex));
+                }
+            }
+        }
+        // Same order and the same rule as the scan path.
+        raw.sort_by(|a, b| position_order(&a.0, &b.0));
+        let only: Vec<Finding> = raw.iter().map(|(f, _)| f.clone()).collect();
+        let mut kept: Vec<Finding> = Vec::new();
+        let mut why: Vec<Explanation> = Vec::new();
+        let mut cache = WindowCache::default();
+        let mut i = 0;
+        while i < only.len() {
+            let j = cluster_end(&only, i);
+            let contested = j - i > 1;
+            for (f, ex) in &mut raw[i..j] {
+                let score = if contested || f.score < self.min_score {
+                    self.enhance(text, hint, f, Some(ex), &mut cache)
+                } else {
+                    f.score.min(1.0)
+                };
+                ex.final_score = score;
+                if score >= self.min_score {
+                    let mut f = f.clone();
+                    f.score = score;
+                    kept.push(f);
+                    why.push(ex.clone());
+                }
+            }
+            i = j;
+        }
+        // Resolve overlaps on the findings, then pair survivors with their
+        // explanations (same span, entity and score identify one).
+        let mut slots: std::collections::HashMap<(usize, usize, &'static str, String), Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, f) in kept.iter().enumerate().rev() {
+            slots
+                .entry((f.start, f.end, f.recognizer, f.entity.as_str().to_string()))
+                .or_default()
+                .push(i);
+        }
+        let mut resolved = kept.clone();
+        resolve(&mut resolved, 0);
+        resolved
+            .into_iter()
+            .filter_map(|f| {
+                let i = slots
+                    .get_mut(&(f.start, f.end, f.recognizer, f.entity.as_str().to_string()))?
+                    .pop()?;
+                Some((f, why.get(i)?.clone()))
+            })
+            .collect()
+    }
+
+    fn reported(&self, f: &Finding) -> bool {
+        (self.only.is_empty() || self.only.contains(&f.entity))
+            && !self.disabled.contains(&f.entity)
+    }
+
+    /// The finding's score after context words, field name and prior.
+    fn enhance<'t>(
+        &self,
+        text: &'t str,
+        hint: FieldHint<'t>,
+        f: &Finding,
+        mut trace: Option<&mut Explanation>,
+        cache: &mut WindowCache<'t>,
+    ) -> f32 {
+        let mut score = f.score.clamp(0.0, 1.0);
+        let words = self.context.iter().find(|(e, _)| *e == f.entity).map(|(_, w)| w);
+        let mut supported = false;
+        if let Some(words) = words.filter(|w| !w.is_empty()) {
+            let (before, after) = cache.windows(text.as_bytes(), f.start, f.end);
+            let mut hit = words.find(before.words(), true).map(|(p, d)| (p, d, "before"));
+            if hit.is_none() {
+                hit = words.find(after.words(), false).map(|(p, d)| (p, d, "after"));
+            }
+            if let Some((p, dist, side)) = hit {
+                // Nearer words weigh a little more, so that of two entities
+                // competing for one span the one with the nearest context
+                // wins; words before a value count more than words after it.
+                let base = if side == "before" { context::CONTEXT_BOOST } else { context::CONTEXT_BOOST_AFTER };
+                let boost = base + 0.002 * (8usize.saturating_sub(dist)) as f32;
+                score += boost;
+                supported = true;
+                if let Some(t) = trace.as_deref_mut() {
+                    t.context = Some(ContextEvidence {
+                        word: words.phrase(p),
+                        side,
+                        distance: dist,
+                        boost,
+                    });
+                }
+            }
+            if let Some(name) = hint.name {
+                let parts = cache.name(name);
+                if let Some((p, _)) = words.find(parts.words(), true) {
+                    score += context::HINT_BOOST;
+                    supported = true;
+                    if let Some(t) = trace.as_deref_mut() {
+                        t.field_name = Some(FieldEvidence {
+                            word: words.phrase(p),
+                            boost: context::HINT_BOOST,
+                        });
+                    }
+                }
+            }
+        }
+        if let Some(prior) = hint.prior.filter(|p| p.entity == f.entity) {
+            let boost = PRIOR_BOOST * prior.confidence.clamp(0.0, 1.0);
+            score += boost;
+            supported = true;
+            if let Some(t) = trace.as_deref_mut() {
+                t.prior = Some(PriorEvidence {
+                    confidence: prior.confidence,
+                    boost,
+                });
+            }
+        }
+        if supported {
+            score = score.max(context::MIN_WITH_CONTEXT);
+        }
+        score.min(1.0)
+    }
+}
+
+/// Context windows of the last span looked at (alternatives for one span
+/// share them) and the field name's words, computed once per field.
+#[derive(Default)]
+struct WindowCache<'t> {
+    span: Option<(usize, usize, context::Window<'t>, context::Window<'t>)>,
+    name: Option<context::Window<'t>>,
+}
+
+impl<'t> WindowCache<'t> {
+    fn windows(&mut self, text: &'t [u8], start: usize, end: usize) -> (context::Window<'t>, context::Window<'t>) {
+        match self.span {
+            Some((s, e, b, a)) if s == start && e == end => (b, a),
+            _ => {
+                let b = context::words_before(text, start, context::WORDS_BEFORE);
+                let a = context::words_after(text, end, context::WORDS_AFTER);
+                self.span = Some((start, end, b, a));
+                (b, a)
+            }
+        }
+    }
+
+    fn name(&mut self, name: &'t str) -> context::Window<'t> {
+        *self.name.get_or_insert_with(|| context::words_before(name.as_bytes(), name.len(), 8))
+    }
+}
+
+fn position_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    a.start
+        .cmp(&b.start)
+        .then(b.end.cmp(&a.end))
+        .then(b.score.total_cmp(&a.score))
+        .then(a.entity.cmp(&b.entity))
+}
+
+fn sort_by_position(v: &mut [Finding]) {
+    v.sort_by(position_order);
+}
+
+/// End (exclusive) of the group of mutually overlapping findings starting
+/// at `i` in a position-sorted slice.
+fn cluster_end(v: &[Finding], i: usize) -> usize {
+    let mut j = i + 1;
+    let mut max_end = v.get(i).map_or(0, |f| f.end);
+    while let Some(f) = v.get(j) {
+        if f.start >= max_end {
+            break;
+        }
+        max_end = max_end.max(f.end);
+        j += 1;
+    }
+    j
+}
+
+/// Drops findings whose offsets are out of range or not on char boundaries
+/// (a misbehaving recognizer must not make callers panic when slicing).
+fn sane(text: &str, f: &Finding) -> bool {
+    f.start < f.end
+        && f.end <= text.len()
+        && text.is_char_boundary(f.start)
+        && text.is_char_boundary(f.end)
+        && f.score.is_finite()
+}
+
+/// Sorts `out[first..]` by position and removes overlaps: within each group
+/// of overlapping findings the highest score wins (then the longer span,
+/// then the earlier start), and anything overlapping a winner is dropped.
+pub(crate) fn resolve(out: &mut Vec<Finding>, first: usize) {
+    let Some(tail) = out.get_mut(first..) else {
+        return;
+    };
+    sort_by_position(tail);
+    let n = tail.len();
+    if n < 2 {
+        return;
+    }
+    let mut small = [false; 32];
+    let mut big = Vec::new();
+    let drop: &mut [bool] = if n <= small.len() {
+        &mut small[..n]
+    } else {
+        big.resize(n, false);
+        &mut big
+    };
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        let mut max_end = tail[i].end;
+        while j < n && tail[j].start < max_end {
+            max_end = max_end.max(tail[j].end);
+            j += 1;
+        }
+        if j - i > 1 {
+            resolve_cluster(&tail[i..j], &mut drop[i..j]);
+        }
+        i = j;
+    }
+    if !drop.iter().any(|&d| d) {
+        return;
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        let keep = k < first || !drop[k - first];
+        k += 1;
+        keep
+    });
+}
+
+fn better(a: &Finding, b: &Finding) -> bool {
+    a.score
+        .total_cmp(&b.score)
+        .then((a.end - a.start).cmp(&(b.end - b.start)))
+        .then(b.start.cmp(&a.start))
+        .is_gt()
+}
+
+/// How much lower a containing finding may score and still win.
+const CONTAIN_MARGIN: f32 = 0.2;
+
+fn resolve_cluster(c: &[Finding], drop: &mut [bool]) {
+    let mut order: Vec<usize> = (0..c.len()).collect();
+    order.sort_by(|&x, &y| {
+        if better(&c[x], &c[y]) {
+            std::cmp::Ordering::Less
+        } else if better(&c[y], &c[x]) {
+            std::cmp::Ordering::Greater
+        } else {
+            x.cmp(&y)
+        }
+    });
+    // Accepted spans keyed by start; each new candidate checks its
+    // neighbours only, so large clusters stay O(n log n).
+    let mut accepted: BTreeMap<usize, usize> = BTreeMap::new();
+    for (rank, &idx) in order.iter().enumerate() {
+        let f = &c[idx];
+        // A longer finding that contains this one and scores nearly as
+        // well (a street address containing a city) takes precedence.
+        let contained = order[rank + 1..].iter().any(|&o| {
+            let g = &c[o];
+            !drop[o]
+                && g.start <= f.start
+                && g.end >= f.end
+                && g.end - g.start > f.end - f.start
+                && g.score >= f.score - CONTAIN_MARGIN
+        });
+        if contained {
+            drop[idx] = true;
+            continue;
+        }
+        let before = accepted.range(..f.end).next_back();
+        let overlaps = before.is_some_and(|(_, &end)| end > f.start);
+        if overlaps {
+            drop[idx] = true;
+        } else {
+            accepted.insert(f.start, f.end);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(e: Entity, s: usize, t: usize, score: f32) -> Finding {
+        Finding {
+            entity: e,
+            start: s,
+            end: t,
+            score,
+            recognizer: "t",
+        }
+    }
+
+    #[test]
+    fn overlaps_keep_best() {
+        let mut v = vec![
+            f(Entity::PERSON, 0, 10, 0.6),
+            f(Entity::LOCATION, 5, 20, 0.9),
+            f(Entity::PHONE_NUMBER, 25, 30, 0.7),
+            f(Entity::US_SSN, 25, 30, 0.5),
+        ];
+        resolve(&mut v, 0);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].entity, Entity::LOCATION);
+        assert_eq!(v[1].entity, Entity::PHONE_NUMBER);
     }
 }

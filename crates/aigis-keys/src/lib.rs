@@ -68,15 +68,19 @@ pub mod defaults {
     /// ECDSA P-256 key that signs artifacts (OpenSSF model-signing accepts
     /// only elliptic-curve keys).
     pub const SIGNING: &str = "signing";
+    /// Ed25519 key that signs in-toto attestations (kept apart from the
+    /// ledger's checkpoint key).
+    pub const ATTEST: &str = "attest";
     /// HMAC-SHA256 key for pseudonyms.
     pub const PSEUDONYM: &str = "pseudonym";
     /// AES-256 key-encryption key for envelope encryption (quarantine).
     pub const DATA: &str = "data";
 
     /// Every default key with its kind, in creation order.
-    pub const ALL: [(&str, KeyKind); 4] = [
+    pub const ALL: [(&str, KeyKind); 5] = [
         (LEDGER, KeyKind::Ed25519),
         (SIGNING, KeyKind::EcdsaP256),
+        (ATTEST, KeyKind::Ed25519),
         (PSEUDONYM, KeyKind::Hmac),
         (DATA, KeyKind::Aes256),
     ];

@@ -10,8 +10,9 @@
 //! digest>}}`, and the predicate is `{"serialization": {"method": "files",
 //! "hash_type": "sha256", "allow_symlinks", "ignore_paths"}, "resources":
 //! [{"name", "algorithm": "sha256", "digest"}]}`. The signature is DER
-//! ECDSA-SHA256 over the DSSE PAE; the DSSE key id is empty, as
-//! model-signing writes it.
+//! ECDSA-SHA256 over the DSSE PAE; the DSSE key id is the signer's key id
+//! (model-signing writes an empty one and ignores it when verifying; the
+//! hint is what names the key).
 //!
 //! Verification mirrors model-signing 1.1.1: media type v0.3 only; a hint,
 //! when present, must name the given key (absent hints are accepted and
@@ -177,8 +178,10 @@ pub fn sign_model(
     let envelope = Envelope {
         payload_type: IN_TOTO_PAYLOAD_TYPE.to_owned(),
         payload,
+        // model_signing writes an empty key id and ignores it when
+        // verifying; ours names the signer (`signing@v1` for a keyring key).
         signatures: vec![crate::dsse::Signature {
-            keyid: String::new(),
+            keyid: signer.key_id().to_owned(),
             sig,
         }],
     };

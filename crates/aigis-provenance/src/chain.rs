@@ -365,7 +365,7 @@ impl<'a> Walker<'a> {
             return node;
         }
         match self.trust.check(&item.envelope, &role) {
-            Ok(key) => node.signer = Some(key.name.clone()),
+            Ok(key) => node.signer = Some(key.label()),
             Err(failure) => {
                 let kind = match &failure {
                     TrustFailure::BadSignature { .. } | TrustFailure::Envelope(_) => {
@@ -373,6 +373,17 @@ impl<'a> Walker<'a> {
                     }
                     TrustFailure::RotatedOut { .. } => LinkFailure::RotatedOutKey,
                     _ => LinkFailure::UntrustedKey,
+                };
+                // Name the signer in the tree when it is a known key.
+                node.signer = match &failure {
+                    TrustFailure::RotatedOut {
+                        key,
+                        version: Some(v),
+                        ..
+                    } => Some(format!("{key}@v{v} (rotated out)")),
+                    TrustFailure::RotatedOut { key, .. } => Some(format!("{key} (retired)")),
+                    TrustFailure::NotPermitted { key, .. } => Some(format!("{key} (not allowed)")),
+                    _ => None,
                 };
                 self.fail(kind, at.clone(), failure.to_string());
                 node.status = NodeStatus::Failed;

@@ -19,7 +19,8 @@
 //!   steps such as `aigis mask`.
 //! - Verification: [`Envelope::verify`] for one envelope, [`verify_chain`]
 //!   for a model's whole history under a [`TrustPolicy`] built from the
-//!   `[provenance]` configuration section ([`ProvenanceConfig`]).
+//!   `[provenance]` configuration section ([`ProvenanceConfig`]); trust
+//!   entries that name a keyring key are resolved through a [`KeySource`].
 //!
 //! ```
 //! use aigis_provenance::{Artifact, Ed25519Signer, Envelope, Sha256Digest, Signer, TransformRun, attest_transform};
@@ -85,7 +86,10 @@ pub use predicate::{
 };
 pub use statement::{ResourceDescriptor, STATEMENT_TYPE, Statement};
 pub use store::{AttestationStore, StoredEntry};
-pub use trust::{ProvenanceConfig, TrustFailure, TrustPolicy, TrustedKey, TrustedKeyConfig};
+pub use trust::{
+    DEFAULT_ATTESTATION_KEY, DEFAULT_MODEL_KEY, KeySource, KeyVersion, ProvenanceConfig,
+    TrustFailure, TrustPolicy, TrustedKey, TrustedKeyConfig,
+};
 
 /// Re-exported key crates, so callers name the same versions.
 pub use ed25519_dalek;

@@ -16,8 +16,10 @@ fn ed25519(seed: u8) -> Ed25519Signer {
     Ed25519Signer::new(ed25519_dalek::SigningKey::from_bytes(&[seed; 32]))
 }
 
+/// A P-256 key from `seed` (bytes 0x00 and 0xff repeated are not valid
+/// scalars: zero, and above the group order).
 fn p256(seed: u8) -> EcdsaP256Signer {
-    EcdsaP256Signer::new(p256::ecdsa::SigningKey::from_slice(&[seed.max(1); 32]).unwrap())
+    EcdsaP256Signer::new(p256::ecdsa::SigningKey::from_slice(&[seed.clamp(1, 254); 32]).unwrap())
 }
 
 proptest! {

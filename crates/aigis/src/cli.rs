@@ -34,6 +34,12 @@ pub(crate) struct GlobalArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Find personal data and secrets in text, CSV/TSV, JSONL and Parquet.
+    ///
+    /// Exit status: 0 when done (no gate failed), 1 when findings at or above
+    /// --min-score exist and --fail-on-findings (or a --fail-on entity) is
+    /// given, 2 on usage or input errors.
+    Scan(ScanArgs),
     /// Print version and build information.
     Version,
     /// Create an aigis workspace (.aigis/) with its keyring and ledger.
@@ -65,16 +71,6 @@ pub(crate) enum Command {
 }
 
 // ---- provenance: sign, attest, verify -------------------------------------
-
-/// Output format of the provenance commands.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum ProvenanceFormat {
-    /// Sentences and trees for people.
-    #[default]
-    Human,
-    /// One JSON document on stdout.
-    Json,
-}
 
 /// Which private key signs.
 #[derive(Debug, Clone, clap::Args)]
@@ -117,13 +113,14 @@ pub(crate) struct SignArgs {
     pub(crate) walk: WalkArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    pub(crate) format: ProvenanceFormat,
+    pub(crate) format: OutputFormat,
 }
 
 /// Where attestations are kept.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct StoreArgs {
-    /// Attestation store directory (content-addressed DSSE envelopes).
+    /// Attestation store directory (content-addressed DSSE envelopes;
+    /// default: the workspace's .aigis/attestations).
     #[arg(long, value_name = "DIR", env = "AIGIS_ATTESTATION_STORE")]
     pub(crate) store: Option<PathBuf>,
 }
@@ -140,7 +137,7 @@ pub(crate) struct AttestCommon {
     pub(crate) envelope_out: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    pub(crate) format: ProvenanceFormat,
+    pub(crate) format: OutputFormat,
 }
 
 /// `aigis attest ...`.
@@ -220,7 +217,7 @@ pub(crate) enum AttestCommand {
         store: StoreArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
-        format: ProvenanceFormat,
+        format: OutputFormat,
     },
 }
 
@@ -236,16 +233,18 @@ pub(crate) struct VerifyArgs {
     /// Verify the model's attestation chain back to its raw inputs.
     #[arg(long)]
     pub(crate) chain: bool,
-    /// Verify one DSSE envelope (an attestation) with --public-key.
+    /// Verify one DSSE envelope (an attestation).
     #[arg(long, value_name = "FILE", conflicts_with = "path")]
     pub(crate) envelope: Option<PathBuf>,
     /// PEM public key to verify with.
     #[arg(long, value_name = "PEM", conflicts_with = "key")]
     pub(crate) public_key: Option<PathBuf>,
-    /// Keyring key whose public key verifies.
-    #[arg(long, value_name = "NAME")]
+    /// Keyring key to verify with: all its versions, retired ones refused as
+    /// rotated out.
+    #[arg(long, value_name = "NAME", conflicts_with = "trust")]
     pub(crate) key: Option<String>,
-    /// TOML file with a [provenance] section: trusted keys and what each may sign.
+    /// TOML file with a [provenance] section: trusted keys and what each may
+    /// sign (default: the workspace's aigis.toml).
     #[arg(long, value_name = "FILE")]
     pub(crate) trust: Option<PathBuf>,
     #[command(flatten)]
@@ -261,7 +260,7 @@ pub(crate) struct VerifyArgs {
     pub(crate) walk: WalkArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    pub(crate) format: ProvenanceFormat,
+    pub(crate) format: OutputFormat,
 }
 
 /// Human-readable or machine-readable output.
@@ -616,4 +615,77 @@ mod tests {
     fn cli_definition_is_consistent() {
         super::Cli::command().debug_assert();
     }
+}
+
+/// How `aigis scan` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanFormat {
+    /// A summary for people: counts by entity, column classes, throughput.
+    Human,
+    /// One JSON object per line (per finding, or per column with --columns).
+    Json,
+    /// One SARIF 2.1.0 log, for code-scanning UIs.
+    Sarif,
+}
+
+/// Arguments of `aigis scan`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
+    pub(crate) format: ScanFormat,
+    /// Report one result per table column instead of one per finding.
+    #[arg(long)]
+    pub(crate) columns: bool,
+    /// Include the matched text in the output (off by default: the output
+    /// would itself hold the personal data).
+    #[arg(long)]
+    pub(crate) show_values: bool,
+    /// Drop findings scoring below this, in [0, 1] (default 0.5).
+    #[arg(long, value_name = "SCORE")]
+    pub(crate) min_score: Option<f32>,
+    /// Exit with status 1 when any finding is reported.
+    #[arg(long)]
+    pub(crate) fail_on_findings: bool,
+    /// Exit with status 1 when a finding of one of these entities is
+    /// reported (comma-separated, e.g. US_SSN,CREDIT_CARD).
+    #[arg(long, value_name = "ENTITY,...", value_delimiter = ',')]
+    pub(crate) fail_on: Vec<String>,
+    /// Report only these entities (comma-separated; default: all).
+    #[arg(long, value_name = "ENTITY,...", value_delimiter = ',')]
+    pub(crate) entities: Vec<String>,
+    /// Say why each finding has its score (pattern, validation, context).
+    #[arg(long)]
+    pub(crate) explain: bool,
+    /// Load custom recognizers from this file (aigis TOML, or Presidio's
+    /// ad-hoc YAML for .yaml/.yml); may be repeated.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) recognizers: Vec<PathBuf>,
+    /// Skip bad records and unreadable files, counting them, instead of
+    /// stopping at the first one.
+    #[arg(long)]
+    pub(crate) skip_bad: bool,
+    /// Read every input as this format instead of choosing by extension.
+    #[arg(long, value_name = "FORMAT", value_parser = ["text", "csv", "tsv", "jsonl", "parquet"])]
+    pub(crate) input_format: Option<String>,
+    /// Field delimiter for CSV input (default: sniffed from the header).
+    #[arg(long, value_name = "CHAR")]
+    pub(crate) delimiter: Option<char>,
+    /// In directories, scan only files matching this glob; may be repeated.
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) include: Vec<String>,
+    /// In directories, skip files and directories matching this glob; may
+    /// be repeated.
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) exclude: Vec<String>,
+    /// In directories, also scan hidden files and directories.
+    #[arg(long)]
+    pub(crate) hidden: bool,
+    /// Largest CSV row or JSON line read, in bytes (larger ones are bad
+    /// records).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub(crate) max_record_size: usize,
 }

@@ -10,6 +10,8 @@ mod audit;
 mod cli;
 mod commands;
 mod output;
+mod printer;
+mod scan;
 mod settings;
 
 use std::process::ExitCode;

@@ -12,6 +12,14 @@ pub(crate) fn line(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes `text` to stdout as it is (a block of lines that ends in a newline).
+pub(crate) fn text(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
 /// Writes raw bytes and a newline to stdout (leaf bytes as they are).
 pub(crate) fn bytes_line(bytes: &[u8]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use aigis_keys::{KdfParams, Keyring, KeysConfig, MasterKey};
 use aigis_ledger::LedgerConfig;
 use aigis_policy::PolicyConfig;
+use aigis_provenance::ProvenanceConfig;
 
 /// Environment variables aigis reads (documented in docs/keys.md and
 /// docs/ledger.md).
@@ -91,6 +92,11 @@ impl Workspace {
     pub(crate) fn quarantine_dir(&self) -> PathBuf {
         self.root.join("quarantine")
     }
+
+    /// The attestation store (content-addressed DSSE envelopes).
+    pub(crate) fn attestations_dir(&self) -> PathBuf {
+        self.root.join("attestations")
+    }
 }
 
 /// `aigis.toml`: one section per library, each owned by that library.
@@ -103,16 +109,25 @@ pub(crate) struct FileConfig {
     /// `[ledger]` (aigis-ledger).
     #[serde(default)]
     pub(crate) ledger: LedgerConfig,
+    /// `[provenance]` (aigis-provenance): trusted keys for `aigis verify`.
+    #[serde(default)]
+    pub(crate) provenance: ProvenanceConfig,
     /// `[policy]` (aigis-policy).
     #[serde(default)]
     pub(crate) policy: PolicyConfig,
 }
 
 impl FileConfig {
+    /// Reads `path`; relative paths inside are made relative to its directory.
     pub(crate) fn load(path: &Path) -> anyhow::Result<FileConfig> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))
+        let mut config: FileConfig = toml::from_str(&text)
+            .with_context(|| format!("{}: invalid configuration", path.display()))?;
+        config
+            .provenance
+            .resolve_paths(path.parent().unwrap_or(Path::new(".")));
+        Ok(config)
     }
 }
 
@@ -167,6 +182,13 @@ impl Settings {
                 env::HOME
             )
         })
+    }
+
+    /// A message for people on stderr, unless `--quiet`.
+    pub(crate) fn note(&self, text: &str) {
+        if !self.quiet {
+            crate::output::note(text);
+        }
     }
 
     /// A diagnostic note on stderr when `AIGIS_LOG=debug`.
@@ -259,6 +281,18 @@ pub(crate) fn passphrase_key(params: &KdfParams) -> anyhow::Result<MasterKey> {
 /// shown, the master key file set when one was given.
 pub(crate) fn default_config_text(master_key_file: Option<&Path>) -> String {
     let defaults = LedgerConfig::default();
+    let provenance = ProvenanceConfig::default();
+    let trusted_keys = provenance
+        .keys
+        .iter()
+        .map(|k| {
+            let mut table = toml::Table::try_from(k).unwrap_or_default();
+            // Show only what an entry needs; the rest are defaults.
+            table.retain(|_, v| v.as_bool() != Some(false));
+            toml::Value::Table(table).to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     let key_line = match master_key_file {
         Some(p) => format!(
             "master_key_file = {}",
@@ -287,10 +321,21 @@ pub(crate) fn default_config_text(master_key_file: Option<&Path>) -> String {
 # Ed25519 key in keys/ that signs checkpoints.
 # signing_key = "{key}"
 
+[provenance]
+# Every dataset a model was trained on must come out of an attested transform.
+# require_transform = {require_transform}
+# Keys `aigis verify` trusts and what each may sign: transform, transform:<step>,
+# train, eval, model. An entry names a keyring key with `key` (its current version
+# is trusted; versions retired by `aigis keys rotate` are refused as rotated out
+# unless `accept_retired` is true), or a PEM file with `name` and `public_key`
+# (relative to this file). `aigis verify --trust FILE` uses FILE's section instead.
+# keys = [{trusted_keys}]
+
 {policy}"#,
         events = defaults.checkpoint_every_events,
         seconds = defaults.checkpoint_every_seconds,
         key = defaults.signing_key,
+        require_transform = provenance.require_transform,
         policy = PolicyConfig::commented_defaults(),
     )
 }

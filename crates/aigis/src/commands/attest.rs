@@ -1,10 +1,13 @@
 //! `aigis attest transform|train|eval`: sign an in-toto attestation for a
-//! pipeline step and keep it in the store; `export`, `import`, `list` manage
-//! the store.
+//! pipeline step (with the keyring's `attest` key by default), keep it in
+//! the store (the workspace's `.aigis/attestations` by default) and record
+//! `provenance.attest` in the ledger; `export`, `import`, `list` manage the
+//! store.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use aigis_ledger::Subject;
 use aigis_provenance::{
     Artifact, AttestationStore, Envelope, EvalRun, Predicate, Tool, TrainRun, TransformRun,
     attest_eval, attest_train, attest_transform, write_atomic,
@@ -13,18 +16,22 @@ use anyhow::{Context as _, bail};
 use rayon::prelude::*;
 
 use super::Outcome;
-use super::provenance::{
-    KeyPurpose, init_threads, note, open_store, print_json, print_text, resolve_signer,
-};
-use crate::cli::{AttestCommand, AttestCommon, GlobalArgs, ProvenanceFormat};
+use super::provenance::{KeyPurpose, Run, artifact_subject, init_threads, print_json};
+use crate::cli::{AttestCommand, AttestCommon, GlobalArgs, OutputFormat};
+use crate::settings::Settings;
 
 /// Metrics files up to this size are embedded in eval attestations when
 /// they are JSON; larger ones are recorded by digest only.
 const MAX_EMBEDDED_METRICS: u64 = 1 << 20;
 
 /// Runs `aigis attest ...`.
-pub(crate) fn run(global: &GlobalArgs, command: AttestCommand) -> anyhow::Result<Outcome> {
+pub(crate) fn run(
+    global: &GlobalArgs,
+    settings: &Settings,
+    command: AttestCommand,
+) -> anyhow::Result<Outcome> {
     init_threads(global);
+    let mut ctx = Run::new(settings);
     match command {
         AttestCommand::Transform {
             inputs,
@@ -35,13 +42,13 @@ pub(crate) fn run(global: &GlobalArgs, command: AttestCommand) -> anyhow::Result
             params,
             common,
         } => {
-            let signer = resolve_signer(&common.key, KeyPurpose::Attestation)?;
+            let key = ctx.signer(&common.key, KeyPurpose::Attestation)?;
             let mut run = TransformRun::new(step, artifacts(&inputs)?, artifacts(&outputs)?);
             run.report = report.as_deref().map(artifact).transpose()?;
             run.rules = rules.as_deref().map(artifact).transpose()?;
             run.parameters = parse_params(&params)?;
-            let envelope = attest_transform(&run, signer.as_ref())?;
-            finish(global, &common, &envelope)
+            let envelope = attest_transform(&run, key.signer.as_ref())?;
+            finish(&ctx, &common, &envelope, &key.label)
         }
         AttestCommand::Train {
             datasets,
@@ -50,7 +57,7 @@ pub(crate) fn run(global: &GlobalArgs, command: AttestCommand) -> anyhow::Result
             params,
             common,
         } => {
-            let signer = resolve_signer(&common.key, KeyPurpose::Attestation)?;
+            let key = ctx.signer(&common.key, KeyPurpose::Attestation)?;
             let run = TrainRun {
                 datasets: artifacts(&datasets)?,
                 model: artifact(&model)?,
@@ -58,30 +65,30 @@ pub(crate) fn run(global: &GlobalArgs, command: AttestCommand) -> anyhow::Result
                 parameters: parse_params(&params)?,
                 tool: Tool::aigis(),
             };
-            let envelope = attest_train(&run, signer.as_ref())?;
-            finish(global, &common, &envelope)
+            let envelope = attest_train(&run, key.signer.as_ref())?;
+            finish(&ctx, &common, &envelope, &key.label)
         }
         AttestCommand::Eval {
             model,
             metrics,
             common,
         } => {
-            let signer = resolve_signer(&common.key, KeyPurpose::Attestation)?;
+            let key = ctx.signer(&common.key, KeyPurpose::Attestation)?;
             let run = EvalRun {
                 model: artifact(&model)?,
                 metrics: artifact(&metrics)?,
                 results: embedded_metrics(&metrics),
                 tool: Tool::aigis(),
             };
-            let envelope = attest_eval(&run, signer.as_ref())?;
-            finish(global, &common, &envelope)
+            let envelope = attest_eval(&run, key.signer.as_ref())?;
+            finish(&ctx, &common, &envelope, &key.label)
         }
         AttestCommand::Export {
             target,
             jsonl,
             store,
         } => {
-            let store = open_store(&store)?;
+            let store = ctx.store(&store)?;
             let n = if !jsonl {
                 store.export_dir(&target)?
             } else if target.as_os_str() == "-" {
@@ -92,14 +99,15 @@ pub(crate) fn run(global: &GlobalArgs, command: AttestCommand) -> anyhow::Result
                 write_atomic(&target, &buf)?;
                 n
             };
-            note(
-                global,
-                &format!("exported {n} attestation(s) to {}", target.display()),
-            );
+            settings.note(&format!(
+                "exported {n} attestation(s) to {}",
+                target.display()
+            ));
             Ok(Outcome::Success)
         }
         AttestCommand::Import { source, store } => {
-            let store = open_store(&store)?;
+            let store = ctx.store(&store)?;
+            let audit = ctx.audit()?;
             let n = if source.is_dir() {
                 store.import_dir(&source)?
             } else {
@@ -107,56 +115,86 @@ pub(crate) fn run(global: &GlobalArgs, command: AttestCommand) -> anyhow::Result
                     .with_context(|| format!("cannot open {}", source.display()))?;
                 store.import_jsonl(std::io::BufReader::new(file), &source)?
             };
-            note(
-                global,
-                &format!("imported {n} attestation(s) from {}", source.display()),
-            );
+            audit.record(
+                audit
+                    .event(
+                        "provenance.import",
+                        Subject::new("attestations", source.display().to_string()),
+                    )
+                    .detail("attestations", n),
+            )?;
+            settings.note(&format!(
+                "imported {n} attestation(s) from {}",
+                source.display()
+            ));
             Ok(Outcome::Success)
         }
-        AttestCommand::List { store, format } => list(&open_store(&store)?, format),
+        AttestCommand::List { store, format } => list(&ctx.store(&store)?, format),
     }
 }
 
-/// Stores the envelope, writes `-o`, reports.
+/// Stores the envelope, writes `--envelope-out`, records the event, reports.
 fn finish(
-    global: &GlobalArgs,
+    run: &Run<'_>,
     common: &AttestCommon,
     envelope: &Envelope,
+    signer: &str,
 ) -> anyhow::Result<Outcome> {
-    let store = open_store(&common.store)?;
+    let store = run.store(&common.store)?;
+    let audit = run.audit()?;
     let digest = store.put(envelope)?;
     if let Some(out) = &common.envelope_out {
         write_atomic(out, &envelope.to_json())
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
     let statement = envelope.statement()?;
+    let role = Predicate::from_statement(&statement)?.role();
     let subjects: Vec<serde_json::Value> = statement
         .subject
         .iter()
         .map(|s| serde_json::json!({"name": s.name, "digest": s.digest}))
         .collect();
+    // The event is about the attested artifact (the model, or the first
+    // output of a transform); the attestation's address is a detail.
+    if let Some(first) = statement.subject.first() {
+        let kind = if role.starts_with("transform") {
+            "dataset"
+        } else {
+            "model"
+        };
+        let hex = first.digest.get("sha256").map(String::as_str).unwrap_or("");
+        audit.record(
+            audit
+                .event(
+                    "provenance.attest",
+                    artifact_subject(kind, &first.name, hex),
+                )
+                .detail("step", role.clone())
+                .detail("attestation", format!("sha256:{}", digest.to_hex()))
+                .detail("signer", signer.to_owned())
+                .detail("subjects", statement.subject.len()),
+        )?;
+    }
     match common.format {
-        ProvenanceFormat::Json => print_json(&serde_json::json!({
+        OutputFormat::Json => print_json(&serde_json::json!({
             "attestation": digest.to_hex(),
             "path": store.entry_path(&digest).display().to_string(),
             "predicateType": statement.predicate_type,
+            "step": role,
+            "signer": signer,
             "subjects": subjects,
         }))?,
-        ProvenanceFormat::Human => note(
-            global,
-            &format!(
-                "attested {} ({} subject(s)) -> {}",
-                statement.predicate_type,
-                statement.subject.len(),
-                store.entry_path(&digest).display()
-            ),
-        ),
+        OutputFormat::Human => run.settings.note(&format!(
+            "attested {role} ({} subject(s)) signed by {signer} -> {}",
+            statement.subject.len(),
+            store.entry_path(&digest).display()
+        )),
     }
     Ok(Outcome::Success)
 }
 
 /// Lists the store.
-fn list(store: &AttestationStore, format: ProvenanceFormat) -> anyhow::Result<Outcome> {
+fn list(store: &AttestationStore, format: OutputFormat) -> anyhow::Result<Outcome> {
     let mut rows = Vec::new();
     for entry in store.entries()? {
         let row = match entry.envelope.and_then(|e| {
@@ -176,8 +214,8 @@ fn list(store: &AttestationStore, format: ProvenanceFormat) -> anyhow::Result<Ou
         rows.push(row);
     }
     match format {
-        ProvenanceFormat::Json => print_json(&serde_json::Value::Array(rows))?,
-        ProvenanceFormat::Human => {
+        OutputFormat::Json => print_json(&serde_json::Value::Array(rows))?,
+        OutputFormat::Human => {
             let mut text = String::new();
             for row in &rows {
                 let id = row["attestation"].as_str().unwrap_or_default();
@@ -200,7 +238,7 @@ fn list(store: &AttestationStore, format: ProvenanceFormat) -> anyhow::Result<Ou
                     }
                 }
             }
-            print_text(&text)?;
+            crate::output::text(&text)?;
         }
     }
     Ok(Outcome::Success)

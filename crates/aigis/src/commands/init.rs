@@ -1,5 +1,6 @@
 //! `aigis init`: create `.aigis/` with its configuration, ledger, keyring
-//! and quarantine directory.
+//! (the default keys in `aigis_keys::defaults`), quarantine directory and
+//! attestation store.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
@@ -102,9 +103,11 @@ pub(crate) fn run(args: &InitArgs, settings: &Settings) -> anyhow::Result<Outcom
         OutputFormat::Human => {
             output::line(&format!("initialized aigis workspace {}", root.display()))?;
             output::line(&format!("ledger origin: {origin}"))?;
-            output::line(
-                "keys: ledger (ed25519), signing (ecdsa-p256), pseudonym (hmac), data (aes256)",
-            )?;
+            let keys: Vec<String> = defaults::ALL
+                .iter()
+                .map(|(n, k)| format!("{n} ({k})"))
+                .collect();
+            output::line(&format!("keys: {}", keys.join(", ")))?;
             output::line(&format!("master key: {source_text}"))?;
         }
     }
@@ -171,6 +174,8 @@ fn build(
         settings::default_config_text(key_file).as_bytes(),
     )?;
     private_dir(&ws.quarantine_dir())?;
+    fs::create_dir(ws.attestations_dir())
+        .with_context(|| format!("creating {}", ws.attestations_dir().display()))?;
 
     let mut random = [0u8; 8];
     getrandom::fill(&mut random).map_err(|_| anyhow::anyhow!("random number generator failed"))?;

@@ -10,6 +10,7 @@ mod policy;
 mod policy_ledger;
 mod policy_secrets;
 mod provenance;
+mod scan;
 mod sign;
 mod verify;
 
@@ -30,6 +31,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let quiet = cli.global.quiet;
     match cli.command {
         Command::Policy(cmd) => policy::run(cmd, &cli.global),
+        Command::Scan(args) => scan::run(&cli.global, &args),
         Command::Version => {
             #[allow(clippy::print_stdout)]
             {
@@ -40,8 +42,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Init(args) => init::run(&args, &Settings::load_for_init(quiet)?),
         Command::Keys { command } => keys::run(command, &Settings::load(quiet)?),
         Command::Ledger { command } => ledger::run(command, quiet),
-        Command::Sign(args) => sign::run(&cli.global, args),
-        Command::Attest(args) => attest::run(&cli.global, args),
-        Command::Verify(args) => verify::run(&cli.global, args),
+        Command::Sign(args) => sign::run(&cli.global, &Settings::load(quiet)?, args),
+        Command::Attest(args) => attest::run(&cli.global, &Settings::load(quiet)?, args),
+        Command::Verify(args) => verify::run(&cli.global, &Settings::load(quiet)?, args),
     }
 }

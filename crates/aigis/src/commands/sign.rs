@@ -1,5 +1,6 @@
 //! `aigis sign PATH`: sign a model directory or file with an ECDSA P-256 key
-//! and write the OpenSSF model-signing bundle.
+//! (the keyring's `signing` key by default) and write the OpenSSF
+//! model-signing bundle. Recorded in the ledger as `provenance.sign`.
 
 use std::path::PathBuf;
 
@@ -7,13 +8,22 @@ use aigis_provenance::{ManifestOptions, sign_model, write_atomic};
 use anyhow::Context as _;
 
 use super::Outcome;
-use super::provenance::{KeyPurpose, ignore_paths, init_threads, note, print_json, resolve_signer};
-use crate::cli::{GlobalArgs, ProvenanceFormat, SignArgs};
+use super::provenance::{
+    KeyPurpose, Run, artifact_subject, ignore_paths, init_threads, print_json,
+};
+use crate::cli::{GlobalArgs, OutputFormat, SignArgs};
+use crate::settings::Settings;
 
 /// Runs `aigis sign`.
-pub(crate) fn run(global: &GlobalArgs, args: SignArgs) -> anyhow::Result<Outcome> {
+pub(crate) fn run(
+    global: &GlobalArgs,
+    settings: &Settings,
+    args: SignArgs,
+) -> anyhow::Result<Outcome> {
     init_threads(global);
-    let signer = resolve_signer(&args.key, KeyPurpose::Model)?;
+    let mut run = Run::new(settings);
+    let key = run.signer(&args.key, KeyPurpose::Model)?;
+    let audit = run.audit()?;
     let output = args
         .output
         .clone()
@@ -23,28 +33,37 @@ pub(crate) fn run(global: &GlobalArgs, args: SignArgs) -> anyhow::Result<Outcome
         ignore_git_paths: !args.walk.no_ignore_git_paths,
         allow_symlinks: args.walk.allow_symlinks,
     };
-    let signed = sign_model(&args.path, &options, signer.as_ref())
+    let signed = sign_model(&args.path, &options, key.signer.as_ref())
         .with_context(|| format!("cannot sign {}", args.path.display()))?;
     write_atomic(&output, &signed.bundle.to_json())
         .with_context(|| format!("cannot write the signature {}", output.display()))?;
     let digest = signed.manifest.root_digest();
+    let files = signed.manifest.resources.len();
+    audit.record(
+        audit
+            .event(
+                "provenance.sign",
+                artifact_subject("model", &args.path.display().to_string(), &digest.to_hex()),
+            )
+            .detail("signer", key.label.clone())
+            .detail("files", files)
+            .detail("signature", output.display().to_string()),
+    )?;
     match args.format {
-        ProvenanceFormat::Json => print_json(&serde_json::json!({
+        OutputFormat::Json => print_json(&serde_json::json!({
             "signature": output.display().to_string(),
             "model": signed.manifest.model_name,
             "digest": {"sha256": digest.to_hex()},
-            "files": signed.manifest.resources.len(),
+            "files": files,
+            "signer": key.label,
             "key_hint": signed.bundle.hint,
         }))?,
-        ProvenanceFormat::Human => note(
-            global,
-            &format!(
-                "signed {} ({} files, sha256:{digest}) -> {}",
-                args.path.display(),
-                signed.manifest.resources.len(),
-                output.display()
-            ),
-        ),
+        OutputFormat::Human => settings.note(&format!(
+            "signed {} ({files} files, sha256:{digest}) with {} -> {}",
+            args.path.display(),
+            key.label,
+            output.display()
+        )),
     }
     Ok(Outcome::Success)
 }

@@ -1,211 +1,258 @@
 //! `aigis verify`: a model signature (`--signature`), one DSSE envelope
-//! (`--envelope`), or a model's attestation chain (`--chain`).
+//! (`--envelope`), or a model's attestation chain (`--chain`), each against
+//! the trusted keys (`--public-key`, `--key`, `--trust`, or the workspace's
+//! `[provenance]` section). Every verdict is recorded in the ledger as
+//! `provenance.verify`.
 //!
 //! Exit codes: 0 verified; 1 verification failed (bad signature, changed
-//! file, untrusted key, broken chain); 2 unusable input (unreadable or
-//! malformed signature, envelope, key or trust file).
+//! file, untrusted or rotated-out key, broken chain); 2 unusable input
+//! (unreadable or malformed signature, envelope, key or trust file).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use aigis_ledger::{Outcome as EventOutcome, Subject};
 use aigis_provenance::{
     Bundle, ChainNode, ChainOptions, ChainReport, ChainTarget, Envelope, Error, NodeKind,
-    NodeStatus, Predicate, ProvenanceConfig, PublicKey, Sha256Digest, TrustPolicy, TrustedKey,
-    VerifyError, VerifyModelOptions, verify_chain, verify_model,
+    NodeStatus, Predicate, PublicKey, Sha256Digest, VerifyError, VerifyModelOptions, verify_chain,
+    verify_model,
 };
 use anyhow::{Context as _, bail};
+use serde_json::{Map, Value, json};
 
 use super::Outcome;
-use super::provenance::{
-    ignore_paths, init_threads, note, open_store, print_json, print_text, resolve_public_key,
-};
-use crate::cli::{GlobalArgs, ProvenanceFormat, VerifyArgs};
+use super::provenance::{Run, artifact_subject, ignore_paths, init_threads, print_json, short_id};
+use crate::cli::{GlobalArgs, OutputFormat, VerifyArgs};
+use crate::settings::Settings;
 
-/// Runs `aigis verify`.
-pub(crate) fn run(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<Outcome> {
-    init_threads(global);
-    if let Some(signature) = args.signature.clone() {
-        return model_signature(global, &args, &signature);
-    }
-    if let Some(envelope) = args.envelope.clone() {
-        return envelope_file(global, &args, &envelope);
-    }
-    chain(global, &args)
+/// What one verification decided, for the ledger.
+struct Verdict {
+    /// Success or gate failure.
+    outcome: Outcome,
+    /// What was verified.
+    subject: Subject,
+    /// `signature`, `envelope` or `chain`, signer, failure reason, counts.
+    details: Map<String, Value>,
 }
 
-/// Reports a verification failure (exit 1) or passes an input error on (exit 2).
-fn judge<T>(
+impl Verdict {
+    fn new(outcome: Outcome, subject: Subject, mode: &str) -> Self {
+        let mut details = Map::new();
+        details.insert("mode".into(), mode.into());
+        Verdict {
+            outcome,
+            subject,
+            details,
+        }
+    }
+
+    #[must_use]
+    fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.details.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Runs `aigis verify`.
+pub(crate) fn run(
     global: &GlobalArgs,
-    format: ProvenanceFormat,
+    settings: &Settings,
+    args: VerifyArgs,
+) -> anyhow::Result<Outcome> {
+    init_threads(global);
+    let mut run = Run::new(settings);
+    let verdict = if let Some(signature) = args.signature.clone() {
+        model_signature(&mut run, &args, &signature)?
+    } else if let Some(envelope) = args.envelope.clone() {
+        envelope_file(&mut run, &args, &envelope)?
+    } else {
+        chain(&mut run, &args)?
+    };
+    let audit = run.audit()?;
+    let mut draft =
+        audit
+            .event("provenance.verify", verdict.subject)
+            .outcome(match verdict.outcome {
+                Outcome::Success => EventOutcome::Success,
+                Outcome::GateFailed => EventOutcome::Failure,
+            });
+    for (k, v) in verdict.details {
+        draft = draft.detail(k, v);
+    }
+    audit.record(draft)?;
+    Ok(verdict.outcome)
+}
+
+/// Reports a verification failure (exit 1) and returns its reason, or
+/// passes an input error on (exit 2).
+fn judge<T>(
+    run: &Run<'_>,
+    format: OutputFormat,
     what: &str,
     result: Result<T, Error>,
-) -> anyhow::Result<Result<T, Outcome>> {
+) -> anyhow::Result<Result<T, String>> {
     match result {
         Ok(v) => Ok(Ok(v)),
         Err(e) if e.is_verification_failure() => {
-            match format {
-                ProvenanceFormat::Json => print_json(&serde_json::json!({
+            let reason = e.to_string();
+            if format == OutputFormat::Json {
+                print_json(&json!({
                     "verified": false,
                     "subject": what,
-                    "error": e.to_string(),
-                }))?,
-                ProvenanceFormat::Human => {}
+                    "error": reason,
+                }))?;
             }
-            note(global, &format!("verification failed: {what}: {e}"));
-            Ok(Err(Outcome::GateFailed))
+            run.settings
+                .note(&format!("verification failed: {what}: {reason}"));
+            Ok(Err(reason))
         }
         Err(e) => Err(anyhow::Error::new(e).context(format!("cannot verify {what}"))),
     }
 }
 
-/// The trust policy from `--trust`, if given.
-fn trust_policy(args: &VerifyArgs) -> anyhow::Result<Option<TrustPolicy>> {
-    let Some(path) = &args.trust else {
-        return Ok(None);
-    };
-    let config = ProvenanceConfig::from_toml_file(path)?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    Ok(Some(
-        config.build(base).context("cannot load the trusted keys")?,
-    ))
+/// The `--public-key` file, if given.
+fn public_key(args: &VerifyArgs) -> anyhow::Result<Option<PublicKey>> {
+    args.public_key
+        .as_deref()
+        .map(|path| PublicKey::from_pem_file(path).context("cannot load the public key"))
+        .transpose()
 }
 
 fn model_signature(
-    global: &GlobalArgs,
+    run: &mut Run<'_>,
     args: &VerifyArgs,
     signature: &Path,
-) -> anyhow::Result<Outcome> {
+) -> anyhow::Result<Verdict> {
     let Some(model) = &args.path else {
         bail!("--signature needs the model PATH");
+    };
+    let what = model.display().to_string();
+    let failed = |reason: String, signer: Option<String>| {
+        let v = Verdict::new(
+            Outcome::GateFailed,
+            Subject::new("model", what.clone()),
+            "signature",
+        )
+        .detail("reason", reason);
+        match signer {
+            Some(s) => v.detail("signer", s),
+            None => v,
+        }
     };
     let bytes = std::fs::read(signature)
         .with_context(|| format!("cannot read the signature {}", signature.display()))?;
     let bundle = Bundle::from_json(&bytes).map_err(|e| e.with_path(signature))?;
-    let public = resolve_public_key(args.public_key.as_deref(), args.key.as_deref())?;
-    let key = match (public, trust_policy(args)?) {
-        (Some(key), _) => key,
-        (None, Some(policy)) => match model_key(&policy, &bundle) {
-            Ok(key) => key,
-            Err(reason) => {
-                let failure: Result<(), Error> = Err(VerifyError::Chain(reason).into());
-                return Ok(
-                    judge(global, args.format, &model.display().to_string(), failure)?
+    let (key, signer) = match public_key(args)? {
+        Some(key) => {
+            let label = format!("--public-key {}", short_id(&key));
+            (key, label)
+        }
+        None => {
+            let policy = run.trust_policy(args.trust.as_deref(), None, args.key.as_deref())?;
+            match policy.model_key(bundle.hint.as_deref()) {
+                Ok(k) => (k.key.clone(), k.label()),
+                Err(failure) => {
+                    let result: Result<(), Error> =
+                        Err(VerifyError::Chain(failure.to_string()).into());
+                    let reason = judge(run, args.format, &what, result)?
                         .err()
-                        .unwrap_or(Outcome::GateFailed),
-                );
+                        .unwrap_or_default();
+                    return Ok(failed(reason, None));
+                }
             }
-        },
-        (None, None) => bail!("no key to verify with: pass --public-key PEM or --trust FILE"),
+        }
     };
     let options = VerifyModelOptions {
         extra_ignore_paths: ignore_paths(&args.walk, model, &[signature]),
         no_ignore_git_paths: args.walk.no_ignore_git_paths,
         allow_symlinks: args.walk.allow_symlinks,
     };
-    let what = model.display().to_string();
     let verified = match judge(
-        global,
+        run,
         args.format,
         &what,
         verify_model(model, &bundle, &key, &options),
     )? {
         Ok(v) => v,
-        Err(outcome) => return Ok(outcome),
+        Err(reason) => return Ok(failed(reason, Some(signer))),
     };
     if !verified.had_hint {
-        note(
-            global,
-            "warning: the signature carries no public-key hint (older model-signing format)",
-        );
+        run.settings
+            .note("warning: the signature carries no public-key hint (older model-signing format)");
     }
     match args.format {
-        ProvenanceFormat::Json => print_json(&serde_json::json!({
+        OutputFormat::Json => print_json(&json!({
             "verified": true,
             "subject": what,
             "model": verified.model_name,
             "digest": {"sha256": verified.digest.to_hex()},
             "files": verified.files,
+            "signer": signer,
         }))?,
-        ProvenanceFormat::Human => note(
-            global,
-            &format!(
-                "verified {what}: {} files match the signature (sha256:{})",
-                verified.files, verified.digest
-            ),
-        ),
+        OutputFormat::Human => run.settings.note(&format!(
+            "verified {what}: {} files match the signature by {signer} (sha256:{})",
+            verified.files, verified.digest
+        )),
     }
-    Ok(Outcome::Success)
+    Ok(Verdict::new(
+        Outcome::Success,
+        artifact_subject("model", &what, &verified.digest.to_hex()),
+        "signature",
+    )
+    .detail("signer", signer)
+    .detail("files", verified.files))
 }
 
-/// Picks the trusted key that may sign models and matches the bundle's hint.
-fn model_key(policy: &TrustPolicy, bundle: &Bundle) -> Result<PublicKey, String> {
-    let candidates: Vec<&TrustedKey> = policy
-        .keys()
-        .iter()
-        .filter(|k| matches!(k.key, PublicKey::EcdsaP256(_)))
-        .filter(|k| bundle.hint.as_deref().is_none_or(|h| h == k.key.pem_hint()))
-        .collect();
-    let Some(key) = candidates.first() else {
-        return Err(format!(
-            "untrusted key: no trusted key matches the signature's key hint {}",
-            bundle.hint.as_deref().unwrap_or("(none)")
-        ));
-    };
-    if key.retired {
-        return Err(format!("rotated-out key: key {:?} is retired", key.name));
-    }
-    if !key.permits("model") {
-        return Err(format!(
-            "untrusted key: key {:?} may not sign models",
-            key.name
-        ));
-    }
-    Ok(key.key.clone())
-}
-
-fn envelope_file(global: &GlobalArgs, args: &VerifyArgs, path: &Path) -> anyhow::Result<Outcome> {
+fn envelope_file(run: &mut Run<'_>, args: &VerifyArgs, path: &Path) -> anyhow::Result<Verdict> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let envelope = Envelope::from_json(&bytes).map_err(|e| e.with_path(path))?;
     let what = path.display().to_string();
-    let public = resolve_public_key(args.public_key.as_deref(), args.key.as_deref())?;
-    let signer = match (public, trust_policy(args)?) {
-        (Some(key), _) => envelope
+    // The attestation is named by its store address.
+    let address = Sha256Digest::of_bytes(&envelope.to_json()).to_hex();
+    let subject = artifact_subject("attestation", &what, &address);
+    let role = envelope
+        .statement()
+        .ok()
+        .and_then(|st| Predicate::from_statement(&st).ok())
+        .map(|p| p.role())
+        .unwrap_or_default();
+    let signer = match public_key(args)? {
+        Some(key) => envelope
             .verify(&key)
-            .map(|()| key.keyid())
+            .map(|()| format!("--public-key {}", short_id(&key)))
             .map_err(Error::from),
-        (None, Some(policy)) => {
-            let role = envelope
-                .statement()
-                .ok()
-                .and_then(|st| Predicate::from_statement(&st).ok())
-                .map(|p| p.role())
-                .unwrap_or_default();
+        None => {
+            let policy = run.trust_policy(args.trust.as_deref(), None, args.key.as_deref())?;
             policy
                 .check(&envelope, &role)
-                .map(|k| k.name.clone())
+                .map(|k| k.label())
                 .map_err(|f| Error::from(VerifyError::Chain(f.to_string())))
         }
-        (None, None) => bail!("no key to verify with: pass --public-key PEM or --trust FILE"),
     };
-    let signer = match judge(global, args.format, &what, signer)? {
+    let failed = |reason: String| {
+        Verdict::new(Outcome::GateFailed, subject.clone(), "envelope")
+            .detail("step", role.clone())
+            .detail("reason", reason)
+    };
+    let signer = match judge(run, args.format, &what, signer)? {
         Ok(s) => s,
-        Err(outcome) => return Ok(outcome),
+        Err(reason) => return Ok(failed(reason)),
     };
     // Signed by the right key; now the content must be an in-toto statement.
-    let statement = match judge(global, args.format, &what, envelope.statement())? {
+    let statement = match judge(run, args.format, &what, envelope.statement())? {
         Ok(s) => s,
-        Err(outcome) => return Ok(outcome),
+        Err(reason) => return Ok(failed(reason)),
     };
     match args.format {
-        ProvenanceFormat::Json => print_json(&serde_json::json!({
+        OutputFormat::Json => print_json(&json!({
             "verified": true,
             "subject": what,
             "signer": signer,
             "payloadType": envelope.payload_type,
             "predicateType": statement.predicate_type,
-            "subjects": statement.subject.iter().map(|s| serde_json::json!({"name": s.name, "digest": s.digest})).collect::<Vec<_>>(),
+            "subjects": statement.subject.iter().map(|s| json!({"name": s.name, "digest": s.digest})).collect::<Vec<_>>(),
         }))?,
-        ProvenanceFormat::Human => {
+        OutputFormat::Human => {
             let mut text = format!(
                 "verified {what}: signed by {signer}\npredicateType {}\n",
                 statement.predicate_type
@@ -218,13 +265,15 @@ fn envelope_file(global: &GlobalArgs, args: &VerifyArgs, path: &Path) -> anyhow:
                     s.digest.get("sha256").map(String::as_str).unwrap_or("-")
                 );
             }
-            print_text(&text)?;
+            crate::output::text(&text)?;
         }
     }
-    Ok(Outcome::Success)
+    Ok(Verdict::new(Outcome::Success, subject, "envelope")
+        .detail("step", role)
+        .detail("signer", signer))
 }
 
-fn chain(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Result<Outcome> {
+fn chain(run: &mut Run<'_>, args: &VerifyArgs) -> anyhow::Result<Verdict> {
     let Some(model) = &args.path else {
         bail!("--chain needs the model PATH (or sha256:HEX)");
     };
@@ -235,24 +284,9 @@ fn chain(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Result<Outcome> {
         ),
         _ => ChainTarget::Path(model.clone()),
     };
-    let store = open_store(&args.store)?;
-    let public = resolve_public_key(args.public_key.as_deref(), args.key.as_deref())?;
-    let policy = match (trust_policy(args)?, public) {
-        (Some(policy), _) => policy,
-        (None, Some(key)) => {
-            let mut policy = TrustPolicy::new(true);
-            policy.add_key(TrustedKey {
-                name: format!("--public-key {}", key.keyid().get(..16).unwrap_or_default()),
-                key,
-                may_sign: vec!["transform".into(), "train".into(), "eval".into()],
-                retired: false,
-            });
-            policy
-        }
-        (None, None) => bail!(
-            "no trusted keys: pass --trust FILE (or --public-key PEM to trust one key for every step)"
-        ),
-    };
+    let store = run.store(&args.store)?;
+    let public = public_key(args)?;
+    let policy = run.trust_policy(args.trust.as_deref(), public.as_ref(), args.key.as_deref())?;
     let options = ChainOptions {
         base_dir: args.base.clone().unwrap_or_else(|| PathBuf::from(".")),
         offline: args.offline,
@@ -260,22 +294,43 @@ fn chain(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let report = verify_chain(&target, &store, &policy, &options)
         .with_context(|| format!("cannot verify the chain of {}", model.display()))?;
     match args.format {
-        ProvenanceFormat::Json => print_json(&serde_json::to_value(&report)?)?,
-        ProvenanceFormat::Human => print_text(&render(&report))?,
+        OutputFormat::Json => print_json(&serde_json::to_value(&report)?)?,
+        OutputFormat::Human => crate::output::text(&render(&report))?,
     }
+    let what = model.display().to_string();
+    let verdict = Verdict::new(
+        if report.ok {
+            Outcome::Success
+        } else {
+            Outcome::GateFailed
+        },
+        artifact_subject("model", &what, &report.root.digest),
+        "chain",
+    )
+    .detail("attestations", count_steps(&report.root))
+    .detail("failures", report.failures.len());
     if report.ok {
-        Ok(Outcome::Success)
-    } else {
-        note(
-            global,
-            &format!(
-                "verification failed: {} broken link(s) in the chain of {}",
-                report.failures.len(),
-                model.display()
-            ),
-        );
-        Ok(Outcome::GateFailed)
+        return Ok(verdict);
     }
+    run.settings.note(&format!(
+        "verification failed: {} broken link(s) in the chain of {what}",
+        report.failures.len(),
+    ));
+    let kinds: Vec<Value> = report
+        .failures
+        .iter()
+        .filter_map(|f| serde_json::to_value(f.kind).ok())
+        .collect();
+    Ok(verdict.detail("failure_kinds", kinds))
+}
+
+/// Attestation nodes in the tree (each counted once).
+fn count_steps(node: &ChainNode) -> usize {
+    let own = usize::from(matches!(
+        node.kind,
+        NodeKind::Train | NodeKind::Eval | NodeKind::Transform
+    ));
+    own + node.children.iter().map(count_steps).sum::<usize>()
 }
 
 /// The chain as an indented tree, then the broken links.

@@ -33,7 +33,7 @@ fn init_creates_the_layout_and_refuses_to_overwrite() {
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
-    // The four default keys.
+    // The five default keys.
     let list = ws.out(&["keys", "list", "--format", "json"]);
     let keys: serde_json::Value = serde_json::from_str(&list).unwrap();
     let names: Vec<_> = keys
@@ -51,6 +51,7 @@ fn init_creates_the_layout_and_refuses_to_overwrite() {
     assert_eq!(
         names,
         [
+            "attest:ed25519",
             "data:aes256",
             "ledger:ed25519",
             "pseudonym:hmac",
@@ -244,6 +245,7 @@ fn key_lifecycle_is_recorded_in_the_ledger() {
         [
             "keys.create ledger",
             "keys.create signing",
+            "keys.create attest",
             "keys.create pseudonym",
             "keys.create data",
             "keys.create reports",

@@ -13,7 +13,8 @@ use rusqlite::params;
 
 use crate::wsutil::{Ws, raw_db};
 
-/// A workspace with 33 events and checkpoints every 5 (several of them).
+/// A workspace with 34 events (6 from init: workspace.init and the five
+/// default keys) and checkpoints every 5 (several of them).
 fn ledger() -> Ws {
     let ws = Ws::with_config("checkpoint_every_events = 5\ncheckpoint_every_seconds = 0");
     for _ in 0..7 {
@@ -129,9 +130,10 @@ fn a_changed_event_with_recomputed_hashes_is_caught_by_the_checkpoint() {
         });
     }
     let out = verify_fails(&ws, &[]);
-    // Checkpoint 1 covers seq 5..9: the first possibly bad seq is 5.
+    // Checkpoint 0 (init) covers seq 0..5, checkpoint 1 seq 6..: the first
+    // possibly bad seq is 6.
     assert!(
-        out.contains("checkpoint 1") && out.contains("seq 5"),
+        out.contains("checkpoint 1") && out.contains("seq 6"),
         "{out}"
     );
 }

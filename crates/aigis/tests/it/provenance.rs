@@ -51,7 +51,7 @@ fn model_signing() -> Command {
 }
 
 /// Runs verify_dsse.py; true when it verified.
-fn verify_dsse(public_pem: &Path, file: &Path) -> bool {
+pub(crate) fn verify_dsse(public_pem: &Path, file: &Path) -> bool {
     let out = Command::new(interop_bin().join("python"))
         .arg(shared_dir().join("interop/verify_dsse.py"))
         .arg(public_pem)
@@ -65,7 +65,7 @@ fn vectors() -> PathBuf {
     shared_dir().join("interop/vectors")
 }
 
-fn write(path: &Path, data: impl AsRef<[u8]>) {
+pub(crate) fn write(path: &Path, data: impl AsRef<[u8]>) {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).unwrap();
     }
@@ -86,7 +86,7 @@ fn p256_keys(dir: &Path, name: &str, n: u8) -> (PathBuf, PathBuf) {
 }
 
 /// Writes an Ed25519 key pair derived from `n`.
-fn ed25519_keys(dir: &Path, name: &str, n: u8) -> (PathBuf, PathBuf) {
+pub(crate) fn ed25519_keys(dir: &Path, name: &str, n: u8) -> (PathBuf, PathBuf) {
     let key = ed25519_dalek::SigningKey::from_bytes(&[n; 32]);
     let private = dir.join(format!("{name}.pem"));
     let public = dir.join(format!("{name}.pub.pem"));
@@ -99,7 +99,7 @@ fn ed25519_keys(dir: &Path, name: &str, n: u8) -> (PathBuf, PathBuf) {
 }
 
 /// A small model directory with mixed content (hidden, empty, nested, git).
-fn make_model(dir: &Path) -> PathBuf {
+pub(crate) fn make_model(dir: &Path) -> PathBuf {
     let model = dir.join("model");
     write(&model.join("config.json"), br#"{"layers": 2}"#);
     write(
@@ -143,7 +143,7 @@ fn aigis_verify_sig(sig: &Path, key: &Path, model: &Path) -> assert_cmd::Command
 }
 
 /// `model_signing verify key --public_key KEY --signature SIG MODEL`.
-fn model_signing_verify(sig: &Path, key: &Path, model: &Path) -> std::process::Output {
+pub(crate) fn model_signing_verify(sig: &Path, key: &Path, model: &Path) -> std::process::Output {
     model_signing()
         .args(["verify", "key", "--public_key"])
         .arg(key)
@@ -166,7 +166,7 @@ fn aigis_sign(key: &Path, model: &Path, sig: &Path) {
         .success();
 }
 
-fn stderr_of(out: &std::process::Output) -> String {
+pub(crate) fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 

