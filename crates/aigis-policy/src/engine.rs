@@ -42,7 +42,8 @@ pub const CHECK_RULES: [&str; 3] = ["deny", "violation", "warn"];
 pub struct EngineOptions {
     /// Wall-clock limit for one evaluation (default 5 s).
     pub time_limit: Duration,
-    /// What `aigis.secrets` calls; `None` makes the builtin fail (closed).
+    /// What `aigis.secrets` calls (default: aigis-detect's recognizers,
+    /// [`crate::DetectSecrets`]); `None` makes the builtin fail (closed).
     pub secret_finder: Option<Arc<dyn SecretFinder>>,
     /// Record which policy lines are evaluated (for `policy test`).
     pub coverage: bool,
@@ -61,7 +62,7 @@ impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
             time_limit: Duration::from_secs(5),
-            secret_finder: None,
+            secret_finder: Some(Arc::new(crate::secrets::DetectSecrets)),
             coverage: false,
             memory_limit: Some(DEFAULT_MEMORY_LIMIT),
         }
@@ -502,8 +503,37 @@ mod tests {
 
     #[test]
     fn secrets_builtin_fails_closed_without_a_finder() {
-        let mut e = engine("package t\nimport rego.v1\nfound := aigis.secrets(\"x\")\n").unwrap();
+        let mut b = PolicyBundle::new();
+        b.add(
+            "s.rego",
+            "package t\nimport rego.v1\nfound := aigis.secrets(\"x\")\n",
+        );
+        let options = EngineOptions {
+            secret_finder: None,
+            ..EngineOptions::default()
+        };
+        let mut e = Engine::new(&b, &Value::Null, &options).unwrap();
         assert!(e.eval_path("t.found").is_err());
+    }
+
+    #[test]
+    fn secrets_builtin_uses_the_detect_recognizers_by_default() {
+        let mut e = engine(
+            "package t\nimport rego.v1\nkinds := {f.kind | some f in aigis.secrets(input.s)}\nspans := [[f.start, f.end] | some f in aigis.secrets(input.s)]\n",
+        )
+        .unwrap();
+        let key = ["AKIA", "IOSFODNN7EXAMPLE"].concat();
+        e.set_input(&serde_json::json!({"s": format!("id={key} ok")}));
+        assert_eq!(
+            e.eval_path("t.kinds").unwrap(),
+            Some(serde_json::json!(["aws_access_key"]))
+        );
+        assert_eq!(
+            e.eval_path("t.spans").unwrap(),
+            Some(serde_json::json!([[3, 23]]))
+        );
+        e.set_input(&serde_json::json!({"s": "s3://acme/raw and nothing secret"}));
+        assert_eq!(e.eval_path("t.kinds").unwrap(), Some(serde_json::json!([])));
     }
 
     #[test]
@@ -516,6 +546,7 @@ mod tests {
                         kind: "test_key".into(),
                         start: i,
                         end: i + 3,
+                        score: 0.5,
                     })
                     .into_iter()
                     .collect()
@@ -534,7 +565,7 @@ mod tests {
         e.set_input(&serde_json::json!({"s": "a KEY here"}));
         assert_eq!(
             e.eval_path("t.found").unwrap(),
-            Some(serde_json::json!([{"kind": "test_key", "start": 2, "end": 5}]))
+            Some(serde_json::json!([{"kind": "test_key", "start": 2, "end": 5, "score": 0.5}]))
         );
     }
 

@@ -13,8 +13,8 @@
 //!   built-in library) and gives the bundle's digest;
 //! - [`Engine`] compiles a bundle once (typed [`PolicyError`]s with
 //!   file:line:col), evaluates under a time limit, fails closed, and is
-//!   cloned per thread; `aigis.secrets(str)` calls an injected
-//!   [`SecretFinder`];
+//!   cloned per thread; `aigis.secrets(str)` calls a [`SecretFinder`]
+//!   (aigis-detect's recognizers by default);
 //! - [`check_files`] runs conftest-style `deny`/`violation`/`warn` rules,
 //!   [`run_tests`] runs `test_*` rules like `opa test`;
 //! - [`report`] renders text, JSON, SARIF 2.1.0 and JUnit;
@@ -68,5 +68,5 @@ pub use load::{
     Document, LineIndex, Locations, MAX_INPUT_BYTES, META_KEY, PARSER_NAMES, Parser, load_file,
     load_str, pointer_from_segments, strip_meta,
 };
-pub use secrets::{SECRETS_BUILTIN, SecretFinder, SecretMatch};
+pub use secrets::{DetectSecrets, SECRETS_BUILTIN, SecretFinder, SecretMatch};
 pub use testing::{Coverage, TestOutcome, TestReport, TestResult, run_tests};

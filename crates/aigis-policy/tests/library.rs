@@ -4,16 +4,15 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use aigis_policy::{Engine, EngineOptions, PolicyBundle, TestFiles, TestOutcome, run_tests};
 use serde_json::Value;
 
 #[test]
 fn every_library_test_passes_under_aigis() {
+    // The default options carry aigis-detect's secret recognizers, which
+    // policies/secrets tests rely on.
     let options = EngineOptions {
         coverage: true,
-        secret_finder: Some(Arc::new(common::AwsKeyIdFinder)),
         ..EngineOptions::default()
     };
     let engine = Engine::new(

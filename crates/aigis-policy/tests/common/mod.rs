@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use aigis_policy::{SecretFinder, SecretMatch};
-
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -67,33 +65,4 @@ pub fn interop() -> Option<Interop> {
         format!("{opa}:{current}")
     };
     Some(Interop { python, pythonpath })
-}
-
-/// Finds AWS access key ids (`AKIA` + 16 upper-case letters or digits):
-/// enough for the library's secrets tests.
-pub struct AwsKeyIdFinder;
-
-impl SecretFinder for AwsKeyIdFinder {
-    fn find(&self, text: &str) -> Vec<SecretMatch> {
-        let bytes = text.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while let Some(pos) = text[i..].find("AKIA") {
-            let start = i + pos;
-            let end = start + 20;
-            if end <= bytes.len()
-                && bytes[start + 4..end]
-                    .iter()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-            {
-                out.push(SecretMatch {
-                    kind: "aws_access_key_id".into(),
-                    start,
-                    end,
-                });
-            }
-            i = start + 4;
-        }
-        out
-    }
 }

@@ -8,7 +8,6 @@ mod keys;
 mod ledger;
 mod policy;
 mod policy_ledger;
-mod policy_secrets;
 mod provenance;
 mod scan;
 mod sign;

@@ -8,7 +8,6 @@
 //! their flags give them. Decisions are recorded by [`DecisionLog`].
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use aigis_policy::{
     CheckReport, DecisionRecord, DecisionResult, Engine, EngineOptions, Parser, PolicyBundle,
@@ -19,7 +18,6 @@ use serde_json::{Value, json};
 
 use super::Outcome;
 use super::policy_ledger::{ACTION_EVAL, DecisionLog, TestRun, is_data_path};
-use super::policy_secrets::PatternSecretFinder;
 use crate::cli::{
     CheckFormat, GlobalArgs, OutputFormat, PolicyCheckArgs, PolicyCommand, PolicyEvalArgs,
     PolicyParseArgs, PolicyTestArgs,
@@ -107,14 +105,6 @@ fn data_document(
     Ok(data)
 }
 
-/// Engine options with this build's secret finder behind `aigis.secrets`.
-fn with_secrets(options: EngineOptions) -> EngineOptions {
-    EngineOptions {
-        secret_finder: Some(Arc::new(PatternSecretFinder::new())),
-        ..options
-    }
-}
-
 /// Writes a rendered report to stdout with exactly one final newline.
 fn write_stdout(text: &str) -> anyhow::Result<()> {
     output::line(text.strip_suffix('\n').unwrap_or(text))
@@ -141,7 +131,7 @@ fn check(
     }
     let data_files: Vec<PathBuf> = config.data.iter().chain(&args.data).cloned().collect();
     let data = data_document(&data_files, Some(&config.params))?;
-    let engine = Engine::new(&bundle, &data, &with_secrets(config.engine_options()))?;
+    let engine = Engine::new(&bundle, &data, &config.engine_options())?;
 
     let selection = Selection {
         namespaces: if args.namespaces.is_empty() {
@@ -213,7 +203,7 @@ fn test(args: PolicyTestArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     let data = data_document(&args.data, None)?;
     let options = EngineOptions {
         coverage: true,
-        ..with_secrets(EngineOptions::default())
+        ..EngineOptions::default()
     };
     let engine = Engine::new(&bundle, &data, &options)?;
     let report = aigis_policy::run_tests(&engine, args.run.as_deref());
@@ -287,7 +277,7 @@ fn eval(args: PolicyEvalArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         bundle.add_path(p, TestFiles::Exclude)?;
     }
     let data = data_document(&args.data, None)?;
-    let mut engine = Engine::new(&bundle, &data, &with_secrets(EngineOptions::default()))?;
+    let mut engine = Engine::new(&bundle, &data, &EngineOptions::default())?;
     let input = args
         .input
         .as_deref()

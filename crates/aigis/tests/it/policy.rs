@@ -295,7 +295,7 @@ fn check_denies_bad_examples_with_lines() {
         "FAIL - examples/policy/bad/main.tf:3 - aigis.terraform - aws_s3_bucket.raw: ACL public-read makes the bucket public",
         "FAIL - examples/policy/bad/main.tf:18 - aigis.terraform - aws_iam_role_policy.etl: allows wildcard action s3:*",
         "FAIL - examples/policy/bad/etl_raw.py:9 - aigis.pipeline - db_password is bound to a hardcoded credential",
-        "FAIL - examples/policy/bad/etl_raw.py:8 - aigis.secrets - string literal holds a secret (aws_access_key_id)",
+        "FAIL - examples/policy/bad/etl_raw.py:8 - aigis.secrets - string literal holds a secret (aws_access_key)",
         "FAIL - examples/policy/bad/.env:3 - aigis.secrets - AWS_ACCESS_KEY_ID holds a secret",
         "FAIL - examples/policy/bad/Dockerfile:2 - aigis.secrets",
         "FAIL - examples/policy/bad/dataset.yaml:8 - aigis.dataset - dataset call-recordings: created 2024-06-01T00:00:00Z, kept 905 days, past its 180-day retention",
