@@ -152,11 +152,7 @@ pub(crate) fn fold<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
     fold_with(&GAZ.fold, s, buf)
 }
 
-fn fold_with<'b>(
-    table: &[(u32, &'static str)],
-    s: &str,
-    buf: &'b mut [u8; 64],
-) -> Option<&'b [u8]> {
+fn fold_with<'b>(table: &[(u32, &'static str)], s: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
     let mut n = 0;
     if s.is_ascii() {
         let b = s.as_bytes();

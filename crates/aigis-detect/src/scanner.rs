@@ -286,31 +286,19 @@ impl Scanner {
         cache: &mut WindowCache<'t>,
     ) -> f32 {
         let mut score = f.score.clamp(0.0, 1.0);
-        let words = self
-            .context
-            .iter()
-            .find(|(e, _)| *e == f.entity)
-            .map(|(_, w)| w);
+        let words = self.context.iter().find(|(e, _)| *e == f.entity).map(|(_, w)| w);
         let mut supported = false;
         if let Some(words) = words.filter(|w| !w.is_empty()) {
             let (before, after) = cache.windows(text.as_bytes(), f.start, f.end);
-            let mut hit = words
-                .find(before.words(), true)
-                .map(|(p, d)| (p, d, "before"));
+            let mut hit = words.find(before.words(), true).map(|(p, d)| (p, d, "before"));
             if hit.is_none() {
-                hit = words
-                    .find(after.words(), false)
-                    .map(|(p, d)| (p, d, "after"));
+                hit = words.find(after.words(), false).map(|(p, d)| (p, d, "after"));
             }
             if let Some((p, dist, side)) = hit {
                 // Nearer words weigh a little more, so that of two entities
                 // competing for one span the one with the nearest context
                 // wins; words before a value count more than words after it.
-                let base = if side == "before" {
-                    context::CONTEXT_BOOST
-                } else {
-                    context::CONTEXT_BOOST_AFTER
-                };
+                let base = if side == "before" { context::CONTEXT_BOOST } else { context::CONTEXT_BOOST_AFTER };
                 let boost = base + 0.002 * (8usize.saturating_sub(dist)) as f32;
                 score += boost;
                 supported = true;
@@ -364,12 +352,7 @@ struct WindowCache<'t> {
 }
 
 impl<'t> WindowCache<'t> {
-    fn windows(
-        &mut self,
-        text: &'t [u8],
-        start: usize,
-        end: usize,
-    ) -> (context::Window<'t>, context::Window<'t>) {
+    fn windows(&mut self, text: &'t [u8], start: usize, end: usize) -> (context::Window<'t>, context::Window<'t>) {
         match self.span {
             Some((s, e, b, a)) if s == start && e == end => (b, a),
             _ => {
@@ -382,9 +365,7 @@ impl<'t> WindowCache<'t> {
     }
 
     fn name(&mut self, name: &'t str) -> context::Window<'t> {
-        *self
-            .name
-            .get_or_insert_with(|| context::words_before(name.as_bytes(), name.len(), 8))
+        *self.name.get_or_insert_with(|| context::words_before(name.as_bytes(), name.len(), 8))
     }
 }
 

@@ -353,22 +353,8 @@ const DE_SUFFIXES: &[&str] = &[
 
 /// French street types written after the house number ("12, rue X").
 pub(crate) const FR_TYPES: &[&str] = &[
-    "rue",
-    "avenue",
-    "boulevard",
-    "chemin",
-    "impasse",
-    "place",
-    "allée",
-    "route",
-    "quai",
-    "cours",
-    "passage",
-    "square",
-    "voie",
-    "faubourg",
-    "bd",
-    "av",
+    "rue", "avenue", "boulevard", "chemin", "impasse", "place", "allée", "route", "quai", "cours",
+    "passage", "square", "voie", "faubourg", "bd", "av",
 ];
 
 /// Lowercase words inside a city name ("Frankfurt am Main").
@@ -428,6 +414,7 @@ const US_STATES: &[&str] = &[
 fn eq_any(w: &[u8], list: &[&str]) -> bool {
     list.iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
 }
+
 
 /// A house number: 1-5 digits, optionally a letter ("78G", "12a") or a
 /// German range/fraction ("3/5", "12-14").
@@ -551,8 +538,7 @@ fn name_words(cx: &Cx<'_>, k: usize, max: usize) -> Option<usize> {
     let mut j = k;
     let mut n = 0;
     while let Some(w) = toks.get(j) {
-        let particle =
-            !w.is(flag::UPPER_FIRST) && w.is(flag::ALPHA) && cx.has(j, kw::ADDR_PARTICLE);
+        let particle = !w.is(flag::UPPER_FIRST) && w.is(flag::ALPHA) && cx.has(j, kw::ADDR_PARTICLE);
         if !(cap(w) || particle) || n >= max {
             break;
         }
@@ -625,13 +611,8 @@ fn german(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     // Cheap reject: German street words end in one of these letters.
     let lb = cx.b(&last);
     let tail = lb.last().map(u8::to_ascii_lowercase);
-    let next_ok =
-        cx.gap_after(j) == b" " && toks.get(j + 1).is_some_and(|n| n.is(flag::UPPER_FIRST));
-    if !matches!(
-        tail,
-        Some(b'e' | b'r' | b'g' | b'z' | b'm' | b'f' | b'd' | b't' | b'l' | b'p' | b'n')
-    ) && !next_ok
-    {
+    let next_ok = cx.gap_after(j) == b" " && toks.get(j + 1).is_some_and(|n| n.is(flag::UPPER_FIRST));
+    if !matches!(tail, Some(b'e' | b'r' | b'g' | b'z' | b'm' | b'f' | b'd' | b't' | b'l' | b'p' | b'n')) && !next_ok {
         return None;
     }
     let mut buf = [0u8; 64];
@@ -648,9 +629,9 @@ fn german(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
         let nw = gazetteer::fold(cx.s(n), &mut nbuf)?;
         let two = n.is(flag::ALPHA)
             && n.is(flag::UPPER_FIRST)
-            && DE_SUFFIXES.iter().any(|s| {
-                nw == s.as_bytes() || (nw.ends_with(s.as_bytes()) && nw.len() > s.len() + 2)
-            });
+            && DE_SUFFIXES
+                .iter()
+                .any(|s| nw == s.as_bytes() || (nw.ends_with(s.as_bytes()) && nw.len() > s.len() + 2));
         (j + 1, two && j == i)
     } else {
         (j, false)
@@ -858,8 +839,7 @@ fn city_words(cx: &Cx<'_>, k: usize) -> Option<usize> {
     let mut last = None;
     let mut n = 0;
     while let Some(w) = toks.get(j) {
-        let particle =
-            w.is(flag::ALPHA) && !w.is(flag::UPPER_FIRST) && cx.has(j, kw::CITY_PARTICLE);
+        let particle = w.is(flag::ALPHA) && !w.is(flag::UPPER_FIRST) && cx.has(j, kw::CITY_PARTICLE);
         if !(cap(w) || particle || (w.is(flag::ALL_UPPER) && w.len() > 2)) || n >= 6 {
             break;
         }

@@ -104,9 +104,7 @@ impl<'a> Cx<'a> {
     /// Gazetteer and keyword classes of token `i` (0 for non-words).
     #[inline]
     pub fn cls(&self, i: usize) -> u32 {
-        let Some(c) = self.classes.get(i) else {
-            return 0;
-        };
+        let Some(c) = self.classes.get(i) else { return 0 };
         let v = c.get();
         if v != UNKNOWN {
             return v;
@@ -212,60 +210,33 @@ impl<'a> Cx<'a> {
 
 impl Builtin {
     fn run(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>, trace: Option<&Trace>) {
-        CLASSES.with(|ccell| {
-            TOKENS.with(|cell| {
-                // A re-entrant call (a recognizer scanning from inside another)
-                // gets its own buffer instead of panicking on the borrow.
-                let mut own;
-                let mut guard = cell.try_borrow_mut();
-                let toks: &mut Vec<Token> = match guard.as_deref_mut() {
-                    Ok(v) => v,
-                    Err(_) => {
-                        own = Vec::new();
-                        &mut own
-                    }
-                };
-                let sum = lex::tokenize(text, toks);
-                let mut own_classes;
-                let mut cguard = ccell.try_borrow_mut();
-                let classes: &mut Vec<Cell<u32>> = match cguard.as_deref_mut() {
-                    Ok(v) => v,
-                    Err(_) => {
-                        own_classes = Vec::new();
-                        &mut own_classes
-                    }
-                };
-                classes.clear();
-                classes.resize(toks.len(), Cell::new(UNKNOWN));
-                let classes: &[Cell<u32>] = classes;
-                let first = out.len();
-                {
-                    let cx = Cx {
-                        text,
-                        bytes: text.as_bytes(),
-                        toks,
-                        hint,
-                        trace,
-                        classes,
-                    };
-                    // Families that span punctuation run first and claim their
-                    // spans, so that tokens inside an e-mail address or URL are
-                    // not read again as names, numbers or dates.
-                    if sum.has(sep::AT) {
-                        email::find(&cx, out);
-                    }
-                    if sum.has(sep::COLON | sep::SLASH | sep::DOT) {
-                        url::find(&cx, out);
-                    }
-                    if text.len() >= 12
-                        && (sum.has(sep::EQ | sep::COLON | sep::DASH) || sum.max_token >= 15)
-                    {
-                        secret::find(&cx, out);
-                    }
+        CLASSES.with(|ccell| TOKENS.with(|cell| {
+            // A re-entrant call (a recognizer scanning from inside another)
+            // gets its own buffer instead of panicking on the borrow.
+            let mut own;
+            let mut guard = cell.try_borrow_mut();
+            let toks: &mut Vec<Token> = match guard.as_deref_mut() {
+                Ok(v) => v,
+                Err(_) => {
+                    own = Vec::new();
+                    &mut own
                 }
-                if out.len() > first {
-                    claim(toks, &out[first..]);
+            };
+            let sum = lex::tokenize(text, toks);
+            let mut own_classes;
+            let mut cguard = ccell.try_borrow_mut();
+            let classes: &mut Vec<Cell<u32>> = match cguard.as_deref_mut() {
+                Ok(v) => v,
+                Err(_) => {
+                    own_classes = Vec::new();
+                    &mut own_classes
                 }
+            };
+            classes.clear();
+            classes.resize(toks.len(), Cell::new(UNKNOWN));
+            let classes: &[Cell<u32>] = classes;
+            let first = out.len();
+            {
                 let cx = Cx {
                     text,
                     bytes: text.as_bytes(),
@@ -274,42 +245,67 @@ impl Builtin {
                     trace,
                     classes,
                 };
-                // Each family runs only if the field can hold its entity.
-                let d = sum.digits;
-                if d >= 12 {
-                    card::find(&cx, out);
+                // Families that span punctuation run first and claim their
+                // spans, so that tokens inside an e-mail address or URL are
+                // not read again as names, numbers or dates.
+                if sum.has(sep::AT) {
+                    email::find(&cx, out);
                 }
-                if d >= 9 {
-                    ssn::find(&cx, out);
+                if sum.has(sep::COLON | sep::SLASH | sep::DOT) {
+                    url::find(&cx, out);
                 }
-                if d >= 2 && sum.letters >= 2 && sum.max_token >= 4 && text.len() >= 15 {
-                    iban::find(&cx, out);
+                if text.len() >= 12
+                    && (sum.has(sep::EQ | sep::COLON | sep::DASH) || sum.max_token >= 15)
+                {
+                    secret::find(&cx, out);
                 }
-                if (d >= 4 && sum.has(sep::DOT)) || sum.has(sep::COLON) {
-                    ip::find(&cx, out);
-                }
-                if sum.max_token >= 14 {
-                    crypto::find(&cx, out);
-                }
-                if d >= 7 && sum.letters >= 2 && sum.max_token >= 9 {
-                    medical::find(&cx, out);
-                }
-                if d >= 6 {
-                    usid::find(&cx, out);
-                    phone::find(&cx, out);
-                }
-                if d >= 5 {
-                    date::find(&cx, out);
-                }
-                if sum.letters >= 2 {
-                    address::find(&cx, out);
-                    names::find(&cx, out);
-                }
-                if hint.prior.is_some() {
-                    prior::fill(&cx, out, first);
-                }
-            })
-        });
+            }
+            if out.len() > first {
+                claim(toks, &out[first..]);
+            }
+            let cx = Cx {
+                text,
+                bytes: text.as_bytes(),
+                toks,
+                hint,
+                trace,
+                classes,
+            };
+            // Each family runs only if the field can hold its entity.
+            let d = sum.digits;
+            if d >= 12 {
+                card::find(&cx, out);
+            }
+            if d >= 9 {
+                ssn::find(&cx, out);
+            }
+            if d >= 2 && sum.letters >= 2 && sum.max_token >= 4 && text.len() >= 15 {
+                iban::find(&cx, out);
+            }
+            if (d >= 4 && sum.has(sep::DOT)) || sum.has(sep::COLON) {
+                ip::find(&cx, out);
+            }
+            if sum.max_token >= 14 {
+                crypto::find(&cx, out);
+            }
+            if d >= 7 && sum.letters >= 2 && sum.max_token >= 9 {
+                medical::find(&cx, out);
+            }
+            if d >= 6 {
+                usid::find(&cx, out);
+                phone::find(&cx, out);
+            }
+            if d >= 5 {
+                date::find(&cx, out);
+            }
+            if sum.letters >= 2 {
+                address::find(&cx, out);
+                names::find(&cx, out);
+            }
+            if hint.prior.is_some() {
+                prior::fill(&cx, out, first);
+            }
+        }));
     }
 }
 

@@ -163,6 +163,7 @@ pub(crate) const LEGAL: &[&str] = &[
     "snc",
 ];
 
+
 #[inline]
 fn word_token(t: &Token) -> bool {
     t.is(flag::ALPHA) && !t.is(flag::CLAIMED)
@@ -463,11 +464,7 @@ fn judge(
     let c = g[0].cls;
     let common = c & class::COMMON != 0;
     let word = cx.b(&cx.toks[g[0].first_tok]);
-    if g[0].initial
-        || word.len() < 3
-        || cx.has(g[0].first_tok, kw::CALENDAR)
-        || glued(cx, start, end)
-    {
+    if g[0].initial || word.len() < 3 || cx.has(g[0].first_tok, kw::CALENDAR) || glued(cx, start, end) {
         return;
     }
     if c & class::PLACE != 0 && c & (class::FIRST | class::LAST) == 0 {
@@ -520,44 +517,10 @@ fn judge(
 
 /// Month and weekday names and abbreviations, which are also first names.
 pub(crate) const CALENDAR: &[&str] = &[
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "mon",
-    "tue",
-    "wed",
-    "thu",
-    "fri",
-    "sat",
-    "sun",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday",
 ];
 
 /// Words joining the parts of a company name ("Smith and Sons").
@@ -644,19 +607,14 @@ fn person_cue(cx: &Cx<'_>, tok: usize) -> bool {
         return true;
     }
     // "it's X", "i'm X" (the apostrophe splits the word)
-    let Some(prev) = cx.toks.get(tok - 1) else {
-        return false;
-    };
+    let Some(prev) = cx.toks.get(tok - 1) else { return false };
     let p = cx.b(prev);
     tok >= 2
         && (p.eq_ignore_ascii_case(b"s") || p.eq_ignore_ascii_case(b"m"))
         && matches!(cx.gap_before(tok - 1), b"'" | b"\xe2\x80\x99")
         && cx.toks.get(tok - 2).is_some_and(|t| {
             let w = cx.b(t);
-            w.eq_ignore_ascii_case(b"it")
-                || w.eq_ignore_ascii_case(b"i")
-                || w.eq_ignore_ascii_case(b"he")
-                || w.eq_ignore_ascii_case(b"she")
+            w.eq_ignore_ascii_case(b"it") || w.eq_ignore_ascii_case(b"i") || w.eq_ignore_ascii_case(b"he") || w.eq_ignore_ascii_case(b"she")
         })
 }
 
@@ -665,9 +623,7 @@ fn has_place_suffix(word: &str) -> bool {
     let Some(f) = gazetteer::fold(word, &mut buf) else {
         return false;
     };
-    PLACE_SUFFIXES
-        .iter()
-        .any(|s| f.len() >= s.len() + 3 && f.ends_with(s.as_bytes()))
+    PLACE_SUFFIXES.iter().any(|s| f.len() >= s.len() + 3 && f.ends_with(s.as_bytes()))
 }
 
 /// Whether the text between `start` and `end` (a run) is a gazetteer place.
