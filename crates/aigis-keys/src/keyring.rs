@@ -636,7 +636,10 @@ mod tests {
             Err(KeyError::KeyExists { .. })
         ));
         let names: Vec<_> = ring.list().unwrap().into_iter().map(|k| k.name).collect();
-        assert_eq!(names, ["attest", "data", "ledger", "mask", "pseudonym", "signing"]);
+        assert_eq!(
+            names,
+            ["attest", "data", "ledger", "mask", "pseudonym", "signing"]
+        );
 
         let old = ring.ed25519_signer("ledger").unwrap();
         let sig = old.sign(b"m");

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use aigis_keys::{KdfParams, Keyring, KeysConfig, MasterKey};
 use aigis_ledger::LedgerConfig;
+use aigis_policy::PolicyConfig;
 use aigis_provenance::ProvenanceConfig;
 
 /// Environment variables aigis reads (documented in docs/keys.md and
@@ -70,6 +71,12 @@ impl Workspace {
         &self.root
     }
 
+    /// The directory that holds `.aigis/`: relative paths in aigis.toml
+    /// are relative to it.
+    pub(crate) fn base_dir(&self) -> &Path {
+        self.root.parent().unwrap_or(Path::new("."))
+    }
+
     pub(crate) fn config_path(&self) -> PathBuf {
         self.root.join("aigis.toml")
     }
@@ -113,6 +120,9 @@ pub(crate) struct FileConfig {
     /// `[provenance]` (aigis-provenance): trusted keys for `aigis verify`.
     #[serde(default)]
     pub(crate) provenance: ProvenanceConfig,
+    /// `[policy]` (aigis-policy).
+    #[serde(default)]
+    pub(crate) policy: PolicyConfig,
 }
 
 impl FileConfig {
@@ -222,7 +232,7 @@ fn resolve_key_file(ws: &Workspace, path: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_owned()
     } else {
-        ws.root().parent().unwrap_or(Path::new(".")).join(path)
+        ws.base_dir().join(path)
     }
 }
 
@@ -329,11 +339,13 @@ pub(crate) fn default_config_text(master_key_file: Option<&Path>) -> String {
 # (relative to this file). `aigis verify --trust FILE` uses FILE's section instead.
 # keys = [{trusted_keys}]
 
+{policy}
 {mask}"#,
         events = defaults.checkpoint_every_events,
         seconds = defaults.checkpoint_every_seconds,
         key = defaults.signing_key,
         require_transform = provenance.require_transform,
+        policy = PolicyConfig::commented_defaults(),
         mask = aigis_redact::render_default_toml(),
     )
 }
@@ -350,12 +362,11 @@ mod tests {
     fn written_defaults_parse_back_to_defaults() {
         let parsed: FileConfig = toml::from_str(&default_config_text(None)).unwrap();
         assert_eq!(parsed, FileConfig::default());
-        // The [mask] part is aigis-redact's (its own test uncomments it);
-        // here the sections before it.
-        let text = default_config_text(None);
-        let head = text.split("# Rules of `aigis mask`").next().unwrap_or_default();
-        let uncommented: String = head
+        // Uncomment every default (the [policy.params] lines are examples,
+        // not defaults, and stay commented).
+        let uncommented: String = default_config_text(None)
             .lines()
+            .take_while(|l| !l.contains("[policy.params]"))
             .map(|l| match l.strip_prefix("# ") {
                 Some(rest) if rest.contains(" = ") && !rest.contains("master_key_file") => rest,
                 _ => l,
@@ -370,6 +381,22 @@ mod tests {
             with_file.keys.master_key_file,
             Some(PathBuf::from("/k/m.key"))
         );
+    }
+
+    #[test]
+    fn policy_section_is_the_policy_crates_config() {
+        let parsed: FileConfig = toml::from_str(
+            "[policy]\ndisable = [\"endpoint.rate_limit\"]\ntimeout_ms = 200\n\
+             [policy.params]\nallowed_storage_prefixes = [\"s3://a/\"]\n",
+        )
+        .unwrap();
+        assert_eq!(parsed.policy.disable, ["endpoint.rate_limit"]);
+        assert_eq!(parsed.policy.timeout_ms, 200);
+        assert_eq!(
+            parsed.policy.params["allowed_storage_prefixes"][0],
+            "s3://a/"
+        );
+        assert!(toml::from_str::<FileConfig>("[policy]\ndisabel = []\n").is_err());
     }
 
     #[test]

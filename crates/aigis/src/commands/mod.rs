@@ -7,6 +7,8 @@ mod init;
 mod keys;
 mod ledger;
 mod mask;
+mod policy;
+mod policy_ledger;
 mod provenance;
 mod quarantine;
 mod scan;
@@ -30,6 +32,7 @@ pub(crate) enum Outcome {
 pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let quiet = cli.global.quiet;
     match cli.command {
+        Command::Policy(cmd) => policy::run(cmd, &cli.global),
         Command::Scan(args) => scan::run(&cli.global, &args),
         Command::Version => {
             #[allow(clippy::print_stdout)]

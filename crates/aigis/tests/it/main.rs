@@ -5,6 +5,8 @@ mod keys;
 mod ledger;
 mod ledger_faults;
 mod mask;
+mod policy;
+mod policy_ledger;
 mod provenance;
 mod provenance_keyring;
 mod scan_accuracy;

@@ -17,11 +17,84 @@ pub fn repo_root() -> PathBuf {
 
 /// `shared/` beside the checkout (eval data, interop verifiers), or
 /// `AIGIS_SHARED` when set.
-#[allow(dead_code)]
 pub fn shared_dir() -> PathBuf {
     std::env::var_os("AIGIS_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("../shared"))
+}
+
+/// The real OPA engine through shared/interop (setup.sh installs it into a
+/// cached venv).
+pub struct Opa {
+    python: PathBuf,
+    pythonpath: String,
+}
+
+impl Opa {
+    /// `opa_eval.py -d POLICY [--data DATA] -i INPUT QUERY`, parsed.
+    pub fn eval(
+        &self,
+        policy: &std::path::Path,
+        input: &std::path::Path,
+        data: Option<&std::path::Path>,
+        query: &str,
+    ) -> serde_json::Value {
+        let mut cmd = std::process::Command::new(&self.python);
+        cmd.env("PYTHONPATH", &self.pythonpath)
+            .arg(shared_dir().join("interop/opa_eval.py"))
+            .arg("-d")
+            .arg(policy);
+        if let Some(data) = data {
+            cmd.arg("--data").arg(data);
+        }
+        let out = cmd
+            .arg("-i")
+            .arg(input)
+            .arg(query)
+            .output()
+            .expect("run opa_eval.py");
+        assert!(
+            out.status.success(),
+            "opa_eval.py: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("opa_eval.py prints JSON")
+    }
+}
+
+/// The interop verifiers, running setup.sh when they are not installed.
+/// `None` (the caller skips its OPA comparison) only outside CI when they
+/// cannot be installed; under CI=true that fails the test.
+pub fn interop() -> Option<Opa> {
+    let dir = std::env::var_os("AIGIS_INTEROP_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/aigis-interop")
+        });
+    let python = dir.join("venv/bin/python");
+    if !(python.exists() && dir.join("opa/opa_bindings/libopabridge.so").exists()) {
+        let ok = std::process::Command::new("bash")
+            .arg(shared_dir().join("interop/setup.sh"))
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "interop setup failed under CI"
+            );
+            eprintln!("skipping OPA comparison: interop verifiers not installable here");
+            return None;
+        }
+    }
+    let current = std::env::var("PYTHONPATH").unwrap_or_default();
+    let opa = dir.join("opa").display().to_string();
+    let pythonpath = if current.is_empty() {
+        opa
+    } else {
+        format!("{opa}:{current}")
+    };
+    Some(Opa { python, pythonpath })
 }
 
 /// A fresh temporary directory for one test's input files.

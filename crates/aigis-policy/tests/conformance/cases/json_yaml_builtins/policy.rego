@@ -1,0 +1,20 @@
+package conf.encoding
+import rego.v1
+marshalled := json.marshal(input.doc)
+roundtrip := json.unmarshal(marshalled)
+unmarshalled := json.unmarshal(input.json_text)
+is_json := [json.is_valid(input.json_text), json.is_valid("{bad")]
+yaml_out := yaml.marshal({"a": 1, "b": ["x"]})
+is_yaml := yaml.is_valid(input.yaml_text)
+filtered := json.filter(input.doc, ["b/2/c", "a"])
+removed := json.remove(input.doc, ["b"])
+patched := json.patch(input.doc, [{"op": "add", "path": "/z", "value": 1}, {"op": "replace", "path": "/a", "value": "y"}])
+b64 := base64.encode("aigis")
+b64d := base64.decode("YWlnaXM=")
+b64url := base64url.encode_no_pad("a?b>c")
+hexed := hex.encode("hi")
+unhexed := hex.decode("6869")
+url_enc := urlquery.encode("a b&c=d")
+url_obj := urlquery.encode_object({"q": "x y", "n": "1"})
+url_dec := urlquery.decode_object("a=1&b=2&b=3")
+marshal_indent := json.marshal_with_options({"a": [1]}, {"pretty": true, "indent": "  "})

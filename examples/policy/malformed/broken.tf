@@ -1,0 +1,5 @@
+resource "aws_s3_bucket" "x" {
+  bucket = "acme-x"
+  tags = {
+    team = "data"
+}

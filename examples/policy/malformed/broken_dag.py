@@ -1,0 +1,4 @@
+from airflow import DAG
+
+with DAG("broken" as dag:
+    pass
