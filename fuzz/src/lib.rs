@@ -18,6 +18,8 @@ pub fn read_table_input(data: &[u8], format: InputFormat, skip_bad: bool) {
         text_window: 256,
         text_overlap: 32,
         delimiter: None,
+        // Both reading modes: with and without the raw bytes a writer needs.
+        keep_raw: data.len() % 2 == 1,
     };
     let input = Input::memory("fuzz", Arc::<[u8]>::from(data), format);
     let Ok(mut reader) = aigis_table::open(&input, &opts) else { return };
