@@ -15,32 +15,9 @@ use std::str::FromStr;
 use aigis_detect::Entity;
 use serde::{Deserialize, Serialize};
 
-/// Class of a table column, as the scanner's column classification assigns
-/// it (mirrors aigis-detect's classes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ColumnClass {
-    /// Identifies a person on its own (name, e-mail, SSN, card).
-    DirectIdentifier,
-    /// Identifies in combination (date of birth, postal code, IP address).
-    QuasiIdentifier,
-    /// Sensitive attribute (health, finances) without identifying.
-    Sensitive,
-    /// None of these.
-    None,
-}
-
-impl ColumnClass {
-    /// The name used in rules and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ColumnClass::DirectIdentifier => "direct_identifier",
-            ColumnClass::QuasiIdentifier => "quasi_identifier",
-            ColumnClass::Sensitive => "sensitive",
-            ColumnClass::None => "none",
-        }
-    }
-}
+/// Class of a table column: the scanner's own column classes, so that a
+/// gate rule and a classification compare directly.
+pub use aigis_detect::ColumnClass;
 
 /// One `--fail-on` rule. Written as a string: `any`, a column class, or an
 /// entity name.

@@ -7,11 +7,13 @@
 //! stdout (`aigis scan ... | head`) is not an error.
 
 mod audit;
+mod chunks;
 mod cli;
 mod commands;
 mod mask;
 mod output;
 mod printer;
+mod run_args;
 mod scan;
 mod settings;
 

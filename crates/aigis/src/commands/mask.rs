@@ -3,7 +3,6 @@
 //! the report, the ledger event and the transform attestation.
 
 use std::io::Write as _;
-use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use aigis_detect::Scanner;
@@ -24,6 +23,7 @@ use crate::mask::keys::{RingKeys, ensure_hmac_keys};
 use crate::mask::pipeline::{self, MaskJob, Sink};
 use crate::mask::quarantine::QuarantineWriter;
 use crate::mask::report::{ColumnFacts, FileFacts, GateFacts, Report};
+use crate::run_args;
 use crate::settings::Settings;
 
 /// Ledger action of a mask run.
@@ -93,14 +93,6 @@ pub(crate) fn load_rules(
     Ok(Rules { set, file })
 }
 
-fn threads(global: &GlobalArgs) -> anyhow::Result<usize> {
-    Ok(match global.threads {
-        Some(0) => bail!("--threads must be at least 1"),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
-    })
-}
-
 /// A run id: UTC time, then random bits (`20261123T120501Z-3f9a1c2e`).
 fn run_id() -> anyhow::Result<String> {
     let now = jiff::Timestamp::now();
@@ -139,22 +131,9 @@ pub(crate) fn run(
         gate.fail_on =
             GateConfig::parse_fail_on(list).map_err(|e| anyhow::anyhow!("--fail-on: {e}"))?;
     }
-    if let Some(s) = args.min_score
-        && !(0.0..=1.0).contains(&s)
-    {
-        bail!("--min-score must be between 0 and 1, got {s}");
-    }
-    let format = match &args.input_format {
-        Some(f) => Some(f.parse::<InputFormat>()?),
-        None => None,
-    };
-    let delimiter = match args.delimiter {
-        None => None,
-        Some(c) => match u8::try_from(c) {
-            Ok(b) if c.is_ascii() && b != b'"' && b != b'\n' && b != b'\r' => Some(b),
-            _ => bail!("--delimiter must be one ASCII character other than a quote or newline"),
-        },
-    };
+    run_args::check_min_score(args.min_score)?;
+    let format = run_args::input_format(args.input_format.as_deref())?;
+    let delimiter = run_args::delimiter(args.delimiter)?;
     let stdin = args.input.as_os_str() == "-";
     let _spool;
     let (input, input_name) = if stdin {
@@ -238,7 +217,7 @@ pub(crate) fn run(
             text_window: 16 * 1024 * 1024,
             ..ReadOptions::default()
         },
-        threads: threads(global)?,
+        threads: run_args::threads(global)?,
         verify: args.verify,
     };
     let result = pipeline::run(&job, sink, &mut quarantine, &|_| {})
@@ -248,7 +227,7 @@ pub(crate) fn run(
     let classes: Vec<Option<GateClass>> = result
         .columns
         .iter()
-        .map(|c| gate_class(c.class.as_str()))
+        .map(|c| Some(c.class).filter(|k| *k != GateClass::None))
         .collect();
     let failures = evaluate_gate(&gate, &result.counts.gate_residuals, &classes);
     let passed = failures.is_empty();
@@ -443,15 +422,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
-    }
-}
-
-fn gate_class(name: &str) -> Option<GateClass> {
-    match name {
-        "direct_identifier" => Some(GateClass::DirectIdentifier),
-        "quasi_identifier" => Some(GateClass::QuasiIdentifier),
-        "sensitive" => Some(GateClass::Sensitive),
-        _ => None,
     }
 }
 

@@ -1,10 +1,8 @@
 //! `aigis scan`: resolve the arguments, build the scanner, find the inputs,
 //! run the scan, and turn the findings into an exit status.
 
-use std::num::NonZeroUsize;
-
 use aigis_detect::{Entity, Scanner};
-use aigis_table::{InputFormat, ReadOptions, WalkOptions};
+use aigis_table::{ReadOptions, WalkOptions};
 use anyhow::{Context as _, bail};
 
 use aigis_ledger::{Outcome as LedgerOutcome, Subject};
@@ -13,6 +11,7 @@ use super::Outcome;
 use crate::audit::Audit;
 use crate::cli::{GlobalArgs, ScanArgs};
 use crate::printer::{Printer, Progress, Renderer, SummaryInfo};
+use crate::run_args;
 use crate::scan::{self, ScanJob};
 use crate::settings::Settings;
 
@@ -29,27 +28,10 @@ struct ScanSettings {
 
 impl ScanSettings {
     fn resolve(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ScanSettings> {
-        let format = match &args.input_format {
-            Some(f) => Some(f.parse::<InputFormat>()?),
-            None => None,
-        };
-        let delimiter = match args.delimiter {
-            None => None,
-            Some(c) => match u8::try_from(c) {
-                Ok(b) if c.is_ascii() && b != b'"' && b != b'\n' && b != b'\r' => Some(b),
-                _ => bail!("--delimiter must be one ASCII character other than a quote or newline"),
-            },
-        };
-        if let Some(s) = args.min_score
-            && !(0.0..=1.0).contains(&s)
-        {
-            bail!("--min-score must be between 0 and 1, got {s}");
-        }
-        let threads = match global.threads {
-            Some(0) => bail!("--threads must be at least 1"),
-            Some(n) => n,
-            None => std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
-        };
+        let format = run_args::input_format(args.input_format.as_deref())?;
+        let delimiter = run_args::delimiter(args.delimiter)?;
+        run_args::check_min_score(args.min_score)?;
+        let threads = run_args::threads(global)?;
         Ok(ScanSettings {
             walk: WalkOptions {
                 include: args.include.clone(),

@@ -21,7 +21,6 @@ use aigis_table::write::{ParquetEdit, ParquetRewriter};
 use aigis_table::{Batch, Input, InputFormat, ReadError, ReadOptions, ReadStats};
 use anyhow::Context as _;
 use parquet::arrow::arrow_reader::ArrowReaderMetadata;
-use rayon::prelude::*;
 
 use super::counts::Counts;
 use super::worker::{ChunkOut, Shared};
@@ -456,20 +455,5 @@ fn process(
     batch: &Batch,
     records: Range<usize>,
 ) -> Vec<ChunkOut> {
-    let n = records.len();
-    let chunks = (threads * 4).clamp(1, n.max(1));
-    let size = n.div_ceil(chunks).max(1);
-    let ranges: Vec<Range<usize>> = (0..chunks)
-        .map(|c| {
-            let a = records.start + c * size;
-            a.min(records.end)..(a + size).min(records.end)
-        })
-        .filter(|r| !r.is_empty())
-        .collect();
-    let one = |r: Range<usize>| shared.run(batch, r);
-    if threads <= 1 || ranges.len() <= 1 {
-        ranges.into_iter().map(one).collect()
-    } else {
-        pool.install(|| ranges.into_par_iter().map(one).collect())
-    }
+    crate::chunks::map_in_order(pool, threads, records, |r| shared.run(batch, r))
 }

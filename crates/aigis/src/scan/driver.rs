@@ -14,7 +14,6 @@ use std::time::Instant;
 use aigis_detect::{ColumnPrior, FieldHint, Finding, PRIOR_WARMUP_ROWS, Scanner, TableProfile};
 use aigis_table::{Batch, Input, ReadError, ReadOptions, ReadStats};
 use anyhow::Context as _;
-use rayon::prelude::*;
 
 use super::hit::{CharOffsets, Hit};
 use super::tally::{EntityCounts, SkippedInput, SkippedRecords, Tally};
@@ -391,23 +390,9 @@ impl Pass<'_> {
         batch: &Batch,
         records: Range<usize>,
     ) -> Vec<ChunkOut> {
-        let threads = self.job.threads;
-        let n = records.len();
-        let chunks = (threads * 4).clamp(1, n.max(1));
-        let size = n.div_ceil(chunks).max(1);
-        let ranges: Vec<Range<usize>> = (0..chunks)
-            .map(|c| {
-                let a = records.start + c * size;
-                a.min(records.end)..(a + size).min(records.end)
-            })
-            .filter(|r| !r.is_empty())
-            .collect();
-        let one = |r: Range<usize>| self.scan_range(batch, r);
-        if threads <= 1 || ranges.len() <= 1 {
-            ranges.into_iter().map(one).collect()
-        } else {
-            pool.install(|| ranges.into_par_iter().map(one).collect())
-        }
+        crate::chunks::map_in_order(pool, self.job.threads, records, |r| {
+            self.scan_range(batch, r)
+        })
     }
 
     /// Scans the records `range` of `batch` on the current thread.
