@@ -96,6 +96,9 @@ fn build_scanner(settings: &ScanSettings, args: &ScanArgs) -> anyhow::Result<Sca
 
 /// Runs `aigis scan`.
 pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Outcome> {
+    // The workspace (if any) first, so a bad aigis.toml stops the run
+    // before any work rather than after the output.
+    let audit = Audit::open(&Settings::load(global.quiet)?)?;
     let settings = ScanSettings::resolve(global, args)?;
     let scanner = build_scanner(&settings, args)?;
     let found = aigis_table::discover(&args.paths, &settings.walk)?;
@@ -152,7 +155,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Outcom
         .context("cannot write to standard output")?;
     let gate = (args.fail_on_findings && tally.findings.total() > 0)
         || tally.findings.any_of(&settings.fail_on);
-    record_run(global, args, &tally, gate)?;
+    record_run(&audit, args, &tally, gate)?;
     Ok(if gate {
         Outcome::GateFailed
     } else {
@@ -164,13 +167,11 @@ pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Outcom
 /// and how many findings of each entity, never a value. Without a
 /// workspace nothing is recorded.
 fn record_run(
-    global: &GlobalArgs,
+    audit: &Audit,
     args: &ScanArgs,
     tally: &scan::Tally,
     gate: bool,
 ) -> anyhow::Result<()> {
-    let settings = Settings::load(global.quiet)?;
-    let audit = Audit::open(&settings)?;
     if audit.auditor().is_none() {
         return Ok(());
     }
