@@ -116,9 +116,14 @@ fn run_case(dir: &Path, opa: Option<&crate::util::Opa>) -> (Value, Value) {
 /// Every shared conformance case: aigis prints what OPA prints.
 #[test]
 fn shared_rego_cases_equal_opa() {
+    assert_cases_equal_opa(&shared_dir().join("interop/rego"), 8);
+}
+
+/// Every case under `root` (at least `min`): aigis prints what OPA prints.
+fn assert_cases_equal_opa(root: &Path, min: usize) {
     let opa = crate::util::interop();
-    let dirs = case_dirs(&shared_dir().join("interop/rego"));
-    assert!(dirs.len() >= 8, "shared cases missing");
+    let dirs = case_dirs(root);
+    assert!(dirs.len() >= min, "cases missing under {}", root.display());
     for dir in dirs {
         let (got, want) = run_case(&dir, opa.as_ref());
         assert!(
@@ -134,17 +139,10 @@ fn shared_rego_cases_equal_opa() {
 /// prints what OPA prints.
 #[test]
 fn builtin_conformance_cases_equal_opa() {
-    let opa = crate::util::interop();
-    let dirs = case_dirs(&repo_root().join("crates/aigis-policy/tests/conformance/cases"));
-    assert!(dirs.len() >= 11);
-    for dir in dirs {
-        let (got, want) = run_case(&dir, opa.as_ref());
-        assert!(
-            same_json(&got, &want),
-            "case {}:\naigis {got}\nOPA   {want}",
-            dir.display()
-        );
-    }
+    assert_cases_equal_opa(
+        &repo_root().join("crates/aigis-policy/tests/conformance/cases"),
+        12,
+    );
 }
 
 /// Known differences between regorus and OPA, kept as cases so a regorus

@@ -18,6 +18,20 @@ fn events(ws: &Ws, action: &str) -> Vec<Value> {
         .collect()
 }
 
+/// `aigis policy check --format json FILE` in the workspace, which must
+/// deny (exit 1); the parsed report.
+fn check_json(ws: &Ws, file: &str) -> Value {
+    let out = ws
+        .cmd()
+        .args(["policy", "check", "--format", "json", file])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
 fn copy_example(ws: &Ws, name: &str) {
     std::fs::copy(
         repo_root().join("examples/policy").join(name),
@@ -168,15 +182,7 @@ fn workspace_policy_section_selects_disables_and_extends() {
     let text = std::fs::read_to_string(&cfg).unwrap();
     // init writes a [policy] table with every setting commented out.
     assert!(text.contains("\n[policy]\n"), "{text}");
-    let all = ws
-        .cmd()
-        .args(["policy", "check", "--format", "json", "endpoint.yaml"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let all: Value = serde_json::from_slice(&all).unwrap();
+    let all = check_json(&ws, "endpoint.yaml");
     let all_failures = all["summary"]["failures"].as_u64().unwrap();
     let disabled = all["documents"][0]["results"]
         .as_array()
@@ -199,15 +205,7 @@ fn workspace_policy_section_selects_disables_and_extends() {
         "\n[policy]\npaths = [\"team\"]\ndisable = [\"endpoint.tls\", \"endpoint.auth_required\"]\ntimeout_ms = 2000\n",
     );
     std::fs::write(&cfg, text).unwrap();
-    let out = ws
-        .cmd()
-        .args(["policy", "check", "--format", "json", "endpoint.yaml"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = check_json(&ws, "endpoint.yaml");
     let text = v.to_string();
     assert!(text.contains("risk-team endpoints need review"), "{text}");
     assert!(!text.contains("endpoint.auth_required"), "{text}");
