@@ -123,7 +123,12 @@ fn inflate(z: &[u8]) -> &'static str {
 }
 
 fn load() -> Gazetteer {
-    let mut words: Map = HashMap::with_capacity_and_hasher(300_000, BuildHasherDefault::default());
+    let mut g = Gazetteer {
+        short: HashMap::with_capacity_and_hasher(300_000, BuildHasherDefault::default()),
+        keywords: HashMap::default(),
+        words: HashMap::default(),
+        fold: Vec::new(),
+    };
     for (z, bit) in [
         (FIRST_NAMES, class::FIRST),
         (SURNAMES, class::LAST),
@@ -132,11 +137,11 @@ fn load() -> Gazetteer {
     ] {
         for line in inflate(z).lines().filter(|l| !l.is_empty()) {
             let b = line.as_bytes();
-            *words.entry(b).or_insert(0) |= bit;
+            g.add(b, bit);
             if bit == class::PLACE
                 && let Some(sp) = memchr::memchr(b' ', b)
             {
-                *words.entry(&b[..sp]).or_insert(0) |= class::PLACE_START;
+                g.add(&b[..sp], class::PLACE_START);
             }
         }
     }
@@ -149,32 +154,28 @@ fn load() -> Gazetteer {
         })
         .collect();
     fold.sort_unstable();
-    let mut keywords: Map = HashMap::default();
     for (list, bit) in crate::builtin::keywords() {
         for w in list {
             let mut buf = [0u8; 64];
             if let Some(f) = fold_with(&fold, w, &mut buf) {
                 let key: &'static [u8] = Box::leak(f.to_vec().into_boxed_slice());
-                *words.entry(key).or_insert(0) |= bit;
-                *keywords.entry(key).or_insert(0) |= bit;
+                g.add(key, bit);
+                *g.keywords.entry(key).or_insert(0) |= bit;
             }
         }
     }
-    let mut short: ShortMap =
-        HashMap::with_capacity_and_hasher(words.len(), BuildHasherDefault::default());
-    words.retain(|k, v| match pack(k) {
-        Some(p) => {
-            short.insert(p, *v);
-            false
+    g.fold = fold;
+    g.words.shrink_to_fit();
+    g
+}
+
+impl Gazetteer {
+    /// Adds class bits `bit` to word `key`, in the map its length picks.
+    fn add(&mut self, key: &'static [u8], bit: u32) {
+        match pack(key) {
+            Some(p) => *self.short.entry(p).or_insert(0) |= bit,
+            None => *self.words.entry(key).or_insert(0) |= bit,
         }
-        None => true,
-    });
-    words.shrink_to_fit();
-    Gazetteer {
-        short,
-        keywords,
-        words,
-        fold,
     }
 }
 
@@ -188,11 +189,39 @@ pub(crate) fn warm() {
 pub(crate) fn lookup(folded: &[u8]) -> u32 {
     let g = &*GAZ;
     match pack(folded) {
-        Some(p) => g.short.get(&p),
-        None => g.words.get(folded),
+        Some(p) => RECENT.with(|r| {
+            let Ok(mut r) = r.try_borrow_mut() else {
+                return g.short.get(&p).copied().unwrap_or(0);
+            };
+            if r.is_empty() {
+                r.resize(RECENT_SLOTS, (EMPTY, 0));
+            }
+            let h = ((p as u64) ^ ((p >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let i = (h >> (64 - RECENT_BITS)) as usize;
+            match r.get_mut(i) {
+                Some(slot) if slot.0 == p => slot.1,
+                Some(slot) => {
+                    let v = g.short.get(&p).copied().unwrap_or(0);
+                    *slot = (p, v);
+                    v
+                }
+                None => g.short.get(&p).copied().unwrap_or(0),
+            }
+        }),
+        None => g.words.get(folded).copied().unwrap_or(0),
     }
-    .copied()
-    .unwrap_or(0)
+}
+
+/// Slots of the per-thread cache of recent short-word lookups: names and
+/// places repeat, and a hit stays in a small table instead of missing the
+/// cache in the 300,000-word map.
+const RECENT_BITS: u32 = 12;
+const RECENT_SLOTS: usize = 1 << RECENT_BITS;
+/// A packed key no word has (16 bytes of 0xFF are not UTF-8).
+const EMPTY: u128 = u128::MAX;
+
+thread_local! {
+    static RECENT: std::cell::RefCell<Vec<(u128, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Folds `s` (lowercase ASCII, accents removed) into `buf`; `None` if it

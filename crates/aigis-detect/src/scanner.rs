@@ -15,6 +15,8 @@ pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 /// A configured set of recognizers. Cheap to share across threads
 /// (`&Scanner` is `Sync`); build once, scan many fields.
 pub struct Scanner {
+    /// Distinguishes scanners in the per-thread field-name memo.
+    id: u64,
     recognizers: Vec<Box<dyn Recognizer>>,
     context: Vec<(Entity, Words)>,
     min_score: f32,
@@ -136,7 +138,9 @@ impl Scanner {
                 }
             }
         }
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Scanner {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             recognizers,
             context,
             min_score: DEFAULT_MIN_SCORE,
@@ -284,11 +288,8 @@ impl Scanner {
         cache: &mut WindowCache<'t>,
     ) -> f32 {
         let mut score = f.score.clamp(0.0, 1.0);
-        let words = self
-            .context
-            .iter()
-            .find(|(e, _)| *e == f.entity)
-            .map(|(_, w)| w);
+        let found = self.context.iter().position(|(e, _)| *e == f.entity);
+        let words = found.and_then(|i| self.context.get(i)).map(|(_, w)| w);
         let mut supported = false;
         if let Some(words) = words.filter(|w| !w.is_empty()) {
             let (before, after) = cache.windows(text.as_bytes(), f.start, f.end);
@@ -321,9 +322,15 @@ impl Scanner {
                     });
                 }
             }
-            if let Some(parts) = hint.name.and_then(|name| cache.name(name))
-                && let Some((p, _)) = words.find(parts.words(), true)
-            {
+            let named = match (hint.name, found, trace.is_some()) {
+                (Some(name), Some(ci), false) => self.name_match(name, ci, words, cache),
+                (Some(name), _, _) => cache
+                    .name(name)
+                    .and_then(|parts| words.find(parts.words(), true))
+                    .map(|(p, _)| p),
+                (None, _, _) => None,
+            };
+            if let Some(p) = named {
                 score += context::HINT_BOOST;
                 supported = true;
                 if let Some(t) = trace.as_deref_mut() {
@@ -354,6 +361,63 @@ impl Scanner {
         } else {
             score
         }
+    }
+}
+
+/// The last field name seen on this thread and, per context entry of the
+/// scanner that saw it, whether the name matches the entry's words: table
+/// cells of one column share the answer instead of recomputing it.
+#[derive(Default)]
+struct NameMemo {
+    scanner: u64,
+    name: String,
+    /// Per context entry: `None` not yet asked, `Some(answer)`.
+    hits: Vec<Option<Option<usize>>>,
+}
+
+thread_local! {
+    static NAME_MEMO: std::cell::RefCell<NameMemo> = std::cell::RefCell::new(NameMemo::default());
+}
+
+impl Scanner {
+    /// The phrase of context entry `ci` that field name `name` matches,
+    /// if any (memoised per thread for the last name).
+    fn name_match<'t>(
+        &self,
+        name: &'t str,
+        ci: usize,
+        words: &Words,
+        cache: &mut WindowCache<'t>,
+    ) -> Option<usize> {
+        let mut direct = || {
+            cache
+                .name(name)
+                .and_then(|parts| words.find(parts.words(), true))
+                .map(|(p, _)| p)
+        };
+        NAME_MEMO.with(|m| {
+            let Ok(mut m) = m.try_borrow_mut() else {
+                return direct();
+            };
+            if m.scanner != self.id || m.name != name || m.hits.len() != self.context.len() {
+                m.scanner = self.id;
+                m.name.clear();
+                m.name.push_str(name);
+                m.hits.clear();
+                m.hits.resize(self.context.len(), None);
+            }
+            match m.hits.get(ci).copied() {
+                Some(Some(answer)) => answer,
+                Some(None) => {
+                    let answer = direct();
+                    if let Some(slot) = m.hits.get_mut(ci) {
+                        *slot = Some(answer);
+                    }
+                    answer
+                }
+                None => direct(),
+            }
+        })
     }
 }
 

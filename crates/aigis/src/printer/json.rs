@@ -1,11 +1,9 @@
 //! `--format json`: one object per finding per line, or per column with
 //! `--columns`.
 
-use std::io::Write as _;
-
 use aigis_detect::ColumnClassification;
 
-use super::{json_score, json_str};
+use super::{json_score, json_str, json_u64};
 use crate::scan::Hit;
 
 /// `{"source", "record", "field", "start", "end", "byte_start", "byte_end",
@@ -14,16 +12,23 @@ use crate::scan::Hit;
 pub(super) fn hit(h: &Hit<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"source\":");
     json_str(h.source, out);
-    let _ = write!(out, ",\"record\":{},\"field\":", h.record);
+    out.extend_from_slice(b",\"record\":");
+    json_u64(h.record, out);
+    out.extend_from_slice(b",\"field\":");
     match h.field {
         Some(f) => json_str(f, out),
         None => out.extend_from_slice(b"null"),
     }
-    let _ = write!(
-        out,
-        ",\"start\":{},\"end\":{},\"byte_start\":{},\"byte_end\":{},\"entity\":",
-        h.start, h.end, h.byte_start, h.byte_end
-    );
+    for (key, n) in [
+        (&b",\"start\":"[..], h.start),
+        (b",\"end\":", h.end),
+        (b",\"byte_start\":", h.byte_start),
+        (b",\"byte_end\":", h.byte_end),
+    ] {
+        out.extend_from_slice(key);
+        json_u64(n, out);
+    }
+    out.extend_from_slice(b",\"entity\":");
     json_str(h.finding.entity.as_str(), out);
     out.extend_from_slice(b",\"score\":");
     json_score(f64::from(h.finding.score), out);

@@ -239,12 +239,65 @@ impl Printer {
 
 /// Writes a JSON string (quoted and escaped) to `out`.
 pub(crate) fn json_str(s: &str, out: &mut Vec<u8>) {
+    // Most strings (entity and recognizer names, paths, column names) need
+    // no escaping: copy them between quotes.
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return;
+    }
     // Writing into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// Writes an unsigned integer in decimal to `out` (what `write!` with
+/// `{}` gives, without the formatting machinery).
+pub(crate) fn json_u64(mut n: u64, out: &mut Vec<u8>) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// A score rounded to 4 decimals, as JSON.
 pub(crate) fn json_score(score: f64, out: &mut Vec<u8>) {
     let rounded = (score * 10_000.0).round() / 10_000.0;
     let _ = serde_json::to_writer(&mut *out, &rounded);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_writers_match_serde_json() {
+        for s in [
+            "",
+            "plain",
+            "a\"b",
+            "back\\slash",
+            "tab\tnew\nline",
+            "\u{1}\u{1f}\u{7f}",
+            "Müller 🙏",
+            "$['first name']",
+        ] {
+            let mut out = Vec::new();
+            json_str(s, &mut out);
+            assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+        for n in [0u64, 7, 10, 99, 12_345, u64::MAX] {
+            let mut out = Vec::new();
+            json_u64(n, &mut out);
+            assert_eq!(out, n.to_string().into_bytes());
+        }
+    }
 }

@@ -16,6 +16,7 @@ use aigis_table::{Batch, Input, ReadError, ReadOptions, ReadStats};
 use anyhow::Context as _;
 
 use super::hit::{CharOffsets, Hit};
+use super::memo::CellMemo;
 use super::tally::{EntityCounts, SkippedInput, SkippedRecords, Tally};
 use crate::printer::{Printer, Renderer};
 
@@ -407,6 +408,7 @@ impl Pass<'_> {
         };
         let mut findings: Vec<Finding> = Vec::new();
         let mut explained = Vec::new();
+        let mut memo = CellMemo::default();
         let show_values = job.renderer.show_values();
         for record in range.filter_map(|i| batch.record(i)) {
             for field in record.fields() {
@@ -425,7 +427,17 @@ impl Pass<'_> {
                         explained.push(why);
                     }
                 } else {
-                    job.scanner.scan_into(value, hint, &mut findings);
+                    match field.column().filter(|&c| memo.active(c)) {
+                        Some(col) if !field.piece().continued => {
+                            if let Some(known) = memo.get(col, value) {
+                                findings.extend_from_slice(known);
+                            } else {
+                                job.scanner.scan_into(value, hint, &mut findings);
+                                memo.put(col, value, &findings);
+                            }
+                        }
+                        _ => job.scanner.scan_into(value, hint, &mut findings),
+                    }
                 }
                 let piece = field.piece();
                 if piece.continued {

@@ -5,6 +5,7 @@
 
 mod driver;
 mod hit;
+mod memo;
 mod tally;
 
 pub(crate) use driver::{ScanJob, run};
