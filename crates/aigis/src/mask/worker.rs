@@ -9,7 +9,6 @@ use std::fmt::Write as _;
 use aigis_redact::{Action, Effect, FieldContext, RuleSet};
 use aigis_table::write::{CellEdit, JsonEdit, rewrite_delimited, rewrite_json, splice_text};
 use aigis_table::{Batch, InputFormat, Record};
-use serde::Serialize;
 
 use super::counts::Tally;
 
@@ -78,18 +77,6 @@ pub(crate) struct ChunkOut {
     pub(crate) quarantine: Vec<u8>,
     pub(crate) counts: Tally,
     pub(crate) profile: Option<TableProfile>,
-}
-
-/// One quarantine entry: where an original value was and what it became.
-#[derive(Serialize)]
-struct Entry<'a> {
-    record: u64,
-    field: Option<&'a str>,
-    start: usize,
-    end: usize,
-    entity: Option<&'a str>,
-    operator: &'a str,
-    value: &'a str,
 }
 
 /// How one field ends up.
@@ -468,18 +455,96 @@ impl Shared<'_> {
         operator: &str,
         value: &str,
     ) {
-        let entry = Entry {
-            record: record.number(),
-            field,
-            start,
-            end,
-            entity,
-            operator,
-            value,
+        let q = &mut out.quarantine;
+        q.extend_from_slice(b"{\"record\":");
+        push_u64(q, record.number());
+        q.extend_from_slice(b",\"field\":");
+        push_opt_str(q, field);
+        q.extend_from_slice(b",\"start\":");
+        push_u64(q, start as u64);
+        q.extend_from_slice(b",\"end\":");
+        push_u64(q, end as u64);
+        q.extend_from_slice(b",\"entity\":");
+        push_opt_str(q, entity);
+        q.extend_from_slice(b",\"operator\":");
+        push_str(q, operator);
+        q.extend_from_slice(b",\"value\":");
+        push_str(q, value);
+        q.extend_from_slice(b"}\n");
+        out.counts.quarantined += 1;
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Appends `s` as a JSON string (RFC 8259 escapes; other characters as
+/// they are).
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..0x20 => b"",
+            _ => continue,
         };
-        if serde_json::to_writer(&mut out.quarantine, &entry).is_ok() {
-            out.quarantine.push(b'\n');
-            out.counts.quarantined += 1;
+        out.extend_from_slice(bytes.get(run..i).unwrap_or_default());
+        run = i + 1;
+        if esc.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 15)]);
+        } else {
+            out.extend_from_slice(esc);
+        }
+    }
+    out.extend_from_slice(bytes.get(run..).unwrap_or_default());
+    out.push(b'"');
+}
+
+fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => push_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarantine_json_matches_serde_json() {
+        for s in ["", "plain", "a\"b\\c", "tab\tnl\nret\r", "\u{1}\u{8}\u{c}\u{1f}\u{7f}", "zoë 😀"] {
+            let mut out = Vec::new();
+            push_str(&mut out, s);
+            assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+        for n in [0u64, 7, 10, 99_999, u64::MAX] {
+            let mut out = Vec::new();
+            push_u64(&mut out, n);
+            assert_eq!(out, n.to_string().into_bytes());
         }
     }
 }

@@ -249,6 +249,7 @@ fn key_lifecycle_is_recorded_in_the_ledger() {
             "keys.create attest",
             "keys.create pseudonym",
             "keys.create data",
+            "keys.create mask",
             "keys.create reports",
             "keys.rotate reports",
             "keys.disable reports",
