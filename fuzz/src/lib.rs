@@ -16,6 +16,7 @@ pub fn read_table_input(data: &[u8], format: InputFormat, skip_bad: bool) {
         text_window: 256,
         text_overlap: 32,
         delimiter: None,
+        keep_raw: false,
     };
     let input = Input::memory("fuzz", Arc::<[u8]>::from(data), format);
     let Ok(mut reader) = aigis_table::open(&input, &opts) else { return };

@@ -11,7 +11,8 @@
 
 use aes::Aes256;
 use aes::cipher::{
-    BlockCipherEncBackend, BlockCipherEncClosure, BlockCipherEncrypt, BlockSizeUser, KeyInit, consts,
+    BlockCipherEncBackend, BlockCipherEncClosure, BlockCipherEncrypt, BlockSizeUser, KeyInit,
+    consts,
 };
 use fpe::ff1::{FF1, FlexibleNumeralString};
 
@@ -62,7 +63,6 @@ impl Ff1 {
             key: zeroize::Zeroizing::new(*key),
         }
     }
-
 
     /// Encrypts or decrypts the numerals `x` (each below `radix`) in place.
     pub(crate) fn crypt(

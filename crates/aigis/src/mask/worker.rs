@@ -343,12 +343,7 @@ impl Shared<'_> {
     /// Plain text: the line's bytes with the changed spans replaced (a
     /// dropped line keeps only its line ending). Pieces of long lines are
     /// rendered from the decoded text and marked for the writer.
-    fn render_text(
-        &self,
-        record: &Record<'_>,
-        out: &mut ChunkOut,
-        s: &Scratch,
-    ) {
+    fn render_text(&self, record: &Record<'_>, out: &mut ChunkOut, s: &Scratch) {
         let actions = s.text_actions.as_slice();
         let masked = s.text_masked.as_str();
         let raw = record.raw();
@@ -536,7 +531,14 @@ mod tests {
 
     #[test]
     fn quarantine_json_matches_serde_json() {
-        for s in ["", "plain", "a\"b\\c", "tab\tnl\nret\r", "\u{1}\u{8}\u{c}\u{1f}\u{7f}", "zoë 😀"] {
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "tab\tnl\nret\r",
+            "\u{1}\u{8}\u{c}\u{1f}\u{7f}",
+            "zoë 😀",
+        ] {
             let mut out = Vec::new();
             push_str(&mut out, s);
             assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
