@@ -10,7 +10,10 @@
 //! against each other (tests below).
 
 use aes::Aes256;
-use aes::cipher::{BlockCipherEncrypt, KeyInit};
+use aes::cipher::{
+    BlockCipherEncBackend, BlockCipherEncClosure, BlockCipherEncrypt, BlockSizeUser, KeyInit,
+    consts,
+};
 use fpe::ff1::{FF1, FlexibleNumeralString};
 
 /// Largest `radix^v` the integer path handles: the fold `(acc << 8) | byte`
@@ -59,10 +62,6 @@ impl Ff1 {
             aes: Aes256::new(key.into()),
             key: zeroize::Zeroizing::new(*key),
         }
-    }
-
-    fn encrypt_block(&self, block: &mut [u8; 16]) {
-        self.aes.encrypt_block(block.into());
     }
 
     /// Encrypts or decrypts the numerals `x` (each below `radix`) in place.
@@ -119,95 +118,29 @@ impl Ff1 {
 
     /// FF1 on a numeral string of `n` numerals given as its halves' values
     /// `a = NUM(X[..u])`, `b = NUM(X[u..])`. Requires `radix^v < 2^120`.
+    ///
+    /// All of its AES blocks go through one backend call, so the round
+    /// keys are loaded (into vector registers on VAES machines) once per
+    /// value rather than once per block.
     pub(crate) fn crypt_int(
         &self,
         radix: u32,
         n: usize,
         tweak: &[u8],
-        mut a: u128,
-        mut b: u128,
+        a: u128,
+        b: u128,
         dir: Direction,
     ) -> (u128, u128) {
-        let u = n / 2;
-        let v = n - u;
-        let r = u128::from(radix);
-        let pow = |m: usize| (0..m).fold(1u128, |p, _| p * r);
-        let (mod_u, mod_v) = (pow(u), pow(v));
-        // b = bytes to hold radix^v - 1; d = 4 * ceil(b / 4) + 4
-        let bits = 128 - (mod_v - 1).leading_zeros() as usize;
-        let bb = bits.div_ceil(8);
-        let d = 4 * bb.div_ceil(4) + 4;
-        let t = tweak.len();
-
-        // P || T || 0^pad: the part of every round's PRF input that does not
-        // change; its full blocks are MACed once.
-        let mut p = [0u8; 16];
-        p[..3].copy_from_slice(&[1, 2, 1]);
-        p[3..6].copy_from_slice(&radix.to_be_bytes()[1..]);
-        p[6] = 10;
-        p[7] = (u % 256) as u8;
-        p[8..12].copy_from_slice(&(n as u32).to_be_bytes());
-        p[12..16].copy_from_slice(&(t as u32).to_be_bytes());
-        let pad = (16 - (t + bb + 1) % 16) % 16;
-        let mut prefix = Vec::with_capacity(16 + t + pad);
-        prefix.extend_from_slice(&p);
-        prefix.extend_from_slice(tweak);
-        prefix.resize(16 + t + pad, 0);
-        let full = prefix.len() / 16 * 16;
-        let mut state = [0u8; 16];
-        for chunk in prefix[..full].chunks_exact(16) {
-            block_xor(&mut state, chunk);
-            self.encrypt_block(&mut state);
-        }
-        let rest = &prefix[full..];
-
-        let round = |i: u8, val: u128| -> u128 {
-            // tail = rest || [i] || NUM(val) in bb bytes; a multiple of 16
-            let mut tail = [0u8; 48];
-            let len = rest.len() + 1 + bb;
-            tail[..rest.len()].copy_from_slice(rest);
-            tail[rest.len()] = i;
-            tail[rest.len() + 1..len].copy_from_slice(&val.to_be_bytes()[16 - bb..]);
-            let mut y = state;
-            for chunk in tail[..len].chunks_exact(16) {
-                block_xor(&mut y, chunk);
-                self.encrypt_block(&mut y);
-            }
-            // S = R || CIPH(R xor [1]^16) || ..., first d bytes (d <= 20 here)
-            let mut s = [0u8; 32];
-            s[..16].copy_from_slice(&y);
-            if d > 16 {
-                let mut e = y;
-                e[15] ^= 1;
-                self.encrypt_block(&mut e);
-                s[16..].copy_from_slice(&e);
-            }
-            let m = if i.is_multiple_of(2) { mod_u } else { mod_v };
-            num_mod(&s[..d], m)
-        };
-
-        match dir {
-            Direction::Encrypt => {
-                for i in 0..10u8 {
-                    let m = if i.is_multiple_of(2) { mod_u } else { mod_v };
-                    let c = (a + round(i, b)) % m;
-                    a = b;
-                    b = c;
-                }
-            }
-            Direction::Decrypt => {
-                for i in (0..10u8).rev() {
-                    let m = if i.is_multiple_of(2) { mod_u } else { mod_v };
-                    let y = round(i, a);
-                    let c = (b + m - y) % m;
-                    b = a;
-                    a = c;
-                }
-            }
-        }
-        (a, b)
+        let mut out = (a, b);
+        self.aes.encrypt_with_backend(IntJob {
+            radix,
+            n,
+            tweak,
+            dir,
+            out: &mut out,
+        });
+        out
     }
-
     /// The general path (any length): the `fpe` crate.
     fn crypt_fpe(
         &self,
@@ -230,6 +163,118 @@ impl Ff1 {
         x.copy_from_slice(&out);
         Ok(())
     }
+}
+
+/// [`Ff1::crypt_int`] inside one backend call.
+struct IntJob<'a> {
+    radix: u32,
+    n: usize,
+    tweak: &'a [u8],
+    dir: Direction,
+    /// The halves in, the result out.
+    out: &'a mut (u128, u128),
+}
+
+impl BlockSizeUser for IntJob<'_> {
+    type BlockSize = consts::U16;
+}
+
+impl BlockCipherEncClosure for IntJob<'_> {
+    fn call<B: BlockCipherEncBackend<BlockSize = consts::U16>>(self, backend: &B) {
+        let enc = |block: &mut [u8; 16]| backend.encrypt_block_inplace(block.into());
+        let (a, b) = *self.out;
+        *self.out = crypt_int_with(&enc, self.radix, self.n, self.tweak, a, b, self.dir);
+    }
+}
+
+/// The body of [`Ff1::crypt_int`] over a block encryption `enc`.
+fn crypt_int_with(
+    enc: &impl Fn(&mut [u8; 16]),
+    radix: u32,
+    n: usize,
+    tweak: &[u8],
+    mut a: u128,
+    mut b: u128,
+    dir: Direction,
+) -> (u128, u128) {
+    let u = n / 2;
+    let v = n - u;
+    let r = u128::from(radix);
+    let pow = |m: usize| (0..m).fold(1u128, |p, _| p * r);
+    let (mod_u, mod_v) = (pow(u), pow(v));
+    // b = bytes to hold radix^v - 1; d = 4 * ceil(b / 4) + 4
+    let bits = 128 - (mod_v - 1).leading_zeros() as usize;
+    let bb = bits.div_ceil(8);
+    let d = 4 * bb.div_ceil(4) + 4;
+    let t = tweak.len();
+
+    // P || T || 0^pad: the part of every round's PRF input that does not
+    // change; its full blocks are MACed once.
+    let mut p = [0u8; 16];
+    p[..3].copy_from_slice(&[1, 2, 1]);
+    p[3..6].copy_from_slice(&radix.to_be_bytes()[1..]);
+    p[6] = 10;
+    p[7] = (u % 256) as u8;
+    p[8..12].copy_from_slice(&(n as u32).to_be_bytes());
+    p[12..16].copy_from_slice(&(t as u32).to_be_bytes());
+    let pad = (16 - (t + bb + 1) % 16) % 16;
+    let mut prefix = Vec::with_capacity(16 + t + pad);
+    prefix.extend_from_slice(&p);
+    prefix.extend_from_slice(tweak);
+    prefix.resize(16 + t + pad, 0);
+    let full = prefix.len() / 16 * 16;
+    let mut state = [0u8; 16];
+    for chunk in prefix[..full].chunks_exact(16) {
+        block_xor(&mut state, chunk);
+        enc(&mut state);
+    }
+    let rest = &prefix[full..];
+
+    let round = |i: u8, val: u128| -> u128 {
+        // tail = rest || [i] || NUM(val) in bb bytes; a multiple of 16
+        let mut tail = [0u8; 48];
+        let len = rest.len() + 1 + bb;
+        tail[..rest.len()].copy_from_slice(rest);
+        tail[rest.len()] = i;
+        tail[rest.len() + 1..len].copy_from_slice(&val.to_be_bytes()[16 - bb..]);
+        let mut y = state;
+        for chunk in tail[..len].chunks_exact(16) {
+            block_xor(&mut y, chunk);
+            enc(&mut y);
+        }
+        // S = R || CIPH(R xor [1]^16) || ..., first d bytes (d <= 20 here)
+        let mut s = [0u8; 32];
+        s[..16].copy_from_slice(&y);
+        if d > 16 {
+            let mut e = y;
+            e[15] ^= 1;
+            enc(&mut e);
+            s[16..].copy_from_slice(&e);
+        }
+        let m = if i.is_multiple_of(2) { mod_u } else { mod_v };
+        num_mod(&s[..d], m)
+    };
+
+    match dir {
+        Direction::Encrypt => {
+            for i in 0..10u8 {
+                let m = if i.is_multiple_of(2) { mod_u } else { mod_v };
+                let c = (a + round(i, b)) % m;
+                a = b;
+                b = c;
+            }
+        }
+        Direction::Decrypt => {
+            for i in (0..10u8).rev() {
+                let m = if i.is_multiple_of(2) { mod_u } else { mod_v };
+                let y = round(i, a);
+                let c = (b + m - y) % m;
+                b = a;
+                a = c;
+            }
+        }
+    }
+    (a, b)
 }
 
 #[cfg(test)]

@@ -165,8 +165,6 @@ pub(crate) fn run(
         Source::Path(p) => p.clone(),
         _ => bail!("unsupported input"),
     };
-    let input_digest =
-        Sha256Digest::of_file(&input_path).with_context(|| format!("cannot read {input_name}"))?;
     let input_bytes = std::fs::metadata(&input_path).map_or(0, |m| m.len());
 
     let to_stdout = args.output.as_os_str() == "-";
@@ -182,7 +180,7 @@ pub(crate) fn run(
             std::io::stdout(),
         ))
     } else {
-        Sink::File(
+        Sink::file(
             AtomicFile::create(&args.output)
                 .with_context(|| format!("cannot create {}", args.output.display()))?,
         )
@@ -220,8 +218,17 @@ pub(crate) fn run(
         threads: run_args::threads(global)?,
         verify: args.verify,
     };
-    let result = pipeline::run(&job, sink, &mut quarantine, &|_| {})
-        .with_context(|| format!("masking {input_name}"))?;
+    // The input's digest is computed beside the run (one more read of
+    // the file, from the page cache), the output's as it is written.
+    let (input_digest, result) = std::thread::scope(|scope| {
+        let digest = scope.spawn(|| Sha256Digest::of_file(&input_path));
+        let result = pipeline::run(&job, sink, &mut quarantine, &|_| {});
+        (digest.join(), result)
+    });
+    let result = result.with_context(|| format!("masking {input_name}"))?;
+    let input_digest = input_digest
+        .map_err(|_| anyhow::anyhow!("hashing {input_name} failed"))?
+        .with_context(|| format!("cannot read {input_name}"))?;
 
     // The gate: residuals by entity and by the class of their column.
     let classes: Vec<Option<GateClass>> = result
@@ -235,14 +242,14 @@ pub(crate) fn run(
 
     // Output: digest while committing (or dropped when the gate failed).
     let output_facts = match result.sink {
-        Sink::File(mut f) if write_output => {
+        Sink::File(mut f, hash) if write_output => {
             f.flush()?;
             f.commit()
                 .with_context(|| format!("cannot write {}", args.output.display()))?;
             Some(FileFacts {
                 path: args.output.display().to_string(),
                 format: input.format.name().to_owned(),
-                digest: format!("sha256:{}", Sha256Digest::of_file(&args.output)?.to_hex()),
+                digest: format!("sha256:{}", hex::encode(sha2::Digest::finalize(*hash))),
                 bytes: std::fs::metadata(&args.output).map_or(0, |m| m.len()),
             })
         }
@@ -250,7 +257,7 @@ pub(crate) fn run(
             s.flush()?;
             None
         }
-        Sink::File(_) => None,
+        Sink::File(..) => None,
     };
     let duration = started.duration_until(jiff::Timestamp::now()).as_secs_f64();
     let dropped: Vec<&str> = result
@@ -382,6 +389,7 @@ pub(crate) fn run(
             &audit,
             &input_path,
             &input_name,
+            input_digest,
             &output_facts,
             &report_path,
             &rules,
@@ -463,6 +471,7 @@ fn attest(
     audit: &Audit,
     input_path: &Path,
     input_name: &str,
+    input_digest: Sha256Digest,
     output: &Option<FileFacts>,
     report: &Path,
     rules: &Rules,
@@ -481,16 +490,23 @@ fn attest(
     }
     let signer = ring.ed25519_signer(KEY)?;
     let signer = aigis_provenance::Ed25519Signer::new(signer.signing_key().clone());
+    // Both digests were taken during the run: no second pass.
     let input = if input_name == "-" {
-        Artifact::new("-", Sha256Digest::of_file(input_path)?)
+        Artifact::new("-", input_digest)
     } else {
-        Artifact::from_path(input_path)?
+        Artifact::new(aigis_provenance::artifact_name(input_path)?, input_digest)
     };
-    let mut t = TransformRun::new(
-        "mask",
-        vec![input],
-        vec![Artifact::from_path(Path::new(&output.path))?],
+    let output_digest = Sha256Digest::from_hex(
+        output
+            .digest
+            .strip_prefix("sha256:")
+            .unwrap_or(&output.digest),
+    )?;
+    let output = Artifact::new(
+        aigis_provenance::artifact_name(Path::new(&output.path))?,
+        output_digest,
     );
+    let mut t = TransformRun::new("mask", vec![input], vec![output]);
     t.report = Some(Artifact::from_path(report)?);
     t.rules = match &rules.file {
         Some((p, _)) => Some(Artifact::from_path(p)?),

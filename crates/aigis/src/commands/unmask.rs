@@ -103,7 +103,7 @@ pub(crate) fn run(args: &UnmaskArgs, settings: &Settings) -> anyhow::Result<Outc
     };
     let to_stdout = args.output.as_ref().is_none_or(|o| o.as_os_str() == "-");
     let mut sink = match args.output.as_deref() {
-        Some(out) if !to_stdout => Sink::File(
+        Some(out) if !to_stdout => Sink::file(
             aigis_table::AtomicFile::create(out)
                 .with_context(|| format!("cannot create {}", out.display()))?,
         ),
@@ -127,7 +127,7 @@ pub(crate) fn run(args: &UnmaskArgs, settings: &Settings) -> anyhow::Result<Outc
         sink.write_all(cur.as_bytes())?;
     }
     match sink {
-        Sink::File(f) => f.commit()?,
+        Sink::File(f, _) => f.commit()?,
         Sink::Stdout(mut s) => s.flush()?,
     }
     audit.record(

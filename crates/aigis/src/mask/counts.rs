@@ -1,24 +1,13 @@
 //! Counters of a mask run, kept per worker chunk and merged in input
-//! order. They hold names, counts and positions, never values.
+//! order. They hold names, counts and positions, never values. Workers
+//! count into a [`Tally`] (interned keys, no allocation per finding); the
+//! writing thread folds each chunk's tally into the run's [`Counts`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use aigis_detect::Entity;
+use aigis_redact::{Action, Effect, OperatorKind, RedactError, RuleKind};
 use serde::Serialize;
-
-fn add_all(into: &mut BTreeMap<String, u64>, from: &BTreeMap<String, u64>) {
-    for (k, v) in from {
-        *into.entry(k.clone()).or_default() += v;
-    }
-}
-
-fn add_nested(
-    into: &mut BTreeMap<String, BTreeMap<String, u64>>,
-    from: &BTreeMap<String, BTreeMap<String, u64>>,
-) {
-    for (k, v) in from {
-        add_all(into.entry(k.clone()).or_default(), v);
-    }
-}
 
 /// What a run did, by entity, column, operator and rule.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -54,55 +43,206 @@ pub(crate) struct Counts {
 }
 
 impl Counts {
-    /// Adds `o` into `self`.
-    pub(crate) fn merge(&mut self, o: &Counts) {
-        self.fields += o.fields;
-        self.fields_changed += o.fields_changed;
-        self.records_suppressed += o.records_suppressed;
-        self.quarantined += o.quarantined;
-        add_all(&mut self.findings_by_entity, &o.findings_by_entity);
-        add_nested(&mut self.findings_by_column, &o.findings_by_column);
-        add_all(&mut self.actions_by_operator, &o.actions_by_operator);
-        add_all(&mut self.rules_triggered, &o.rules_triggered);
-        add_all(&mut self.fallbacks, &o.fallbacks);
-        add_all(&mut self.residual_by_entity, &o.residual_by_entity);
-        add_nested(&mut self.residual_by_column, &o.residual_by_column);
-        for (k, v) in &o.gate_residuals {
-            *self.gate_residuals.entry(k.clone()).or_default() += v;
+    /// Total residual findings.
+    pub(crate) fn residuals(&self) -> u64 {
+        self.residual_by_entity.values().sum()
+    }
+}
+
+/// Key of one transformed span in a [`Tally`]: integer and interned
+/// parts only, so counting allocates nothing per finding.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct SpanKey {
+    entity: Entity,
+    /// Interned column name ([`Tally::column`]), `NONE` when none.
+    column: u32,
+    operator: OperatorKind,
+    rule: RuleKind,
+}
+
+/// Key of one residual finding in a [`Tally`].
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ResidualKey {
+    entity: Entity,
+    column: u32,
+    /// Table column index (for the gate's classes).
+    index: Option<usize>,
+    gated: bool,
+}
+
+/// Column id of "no column".
+const NONE: u32 = u32::MAX;
+
+/// A worker chunk's counters: keyed by entity, interned column id and
+/// operator, turned into [`Counts`]' named maps once per chunk on the
+/// writing thread ([`Counts::add_tally`]).
+#[derive(Default)]
+pub(crate) struct Tally {
+    pub(crate) fields: u64,
+    pub(crate) fields_changed: u64,
+    pub(crate) records_suppressed: u64,
+    pub(crate) quarantined: u64,
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
+    spans: HashMap<SpanKey, u64>,
+    /// Cells of dropped columns, by interned column.
+    drops: HashMap<u32, u64>,
+    fallbacks: Vec<(OperatorKind, OperatorKind, RedactError, u64)>,
+    residuals: HashMap<ResidualKey, u64>,
+}
+
+impl Tally {
+    fn column(&mut self, name: Option<&str>) -> u32 {
+        let Some(name) = name else { return NONE };
+        if let Some(&id) = self.ids.get(name) {
+            return id;
         }
+        let id = u32::try_from(self.names.len()).unwrap_or(NONE - 1);
+        self.names.push(name.to_owned());
+        self.ids.insert(name.to_owned(), id);
+        id
+    }
+
+    /// Counts one action of a rule.
+    pub(crate) fn action(
+        &mut self,
+        a: &Action,
+        index: Option<usize>,
+        column: Option<&str>,
+        gate_min: f32,
+    ) {
+        let column = self.column(column);
+        *self
+            .spans
+            .entry(SpanKey {
+                entity: a.entity.clone(),
+                column,
+                operator: a.operator,
+                rule: a.rule,
+            })
+            .or_default() += 1;
+        if let Some((op, why)) = &a.fallback {
+            match self
+                .fallbacks
+                .iter_mut()
+                .find(|(o, to, w, _)| o == op && *to == a.operator && w == why)
+            {
+                Some(slot) => slot.3 += 1,
+                None => self.fallbacks.push((*op, a.operator, why.clone(), 1)),
+            }
+        }
+        if a.effect == Effect::Kept {
+            self.residual_at(&a.entity, index, column, a.score, gate_min);
+        }
+    }
+
+    /// Counts one cell of a column dropped by a column rule.
+    pub(crate) fn drop_cell(&mut self, column: Option<&str>) {
+        let column = self.column(column);
+        *self.drops.entry(column).or_default() += 1;
     }
 
     /// Counts one residual finding.
     pub(crate) fn residual(
         &mut self,
-        entity: &str,
+        entity: &Entity,
         index: Option<usize>,
         column: Option<&str>,
         score: f32,
         gate_min: f32,
     ) {
-        *self
-            .residual_by_entity
-            .entry(entity.to_owned())
-            .or_default() += 1;
-        if let Some(name) = column {
-            *self
-                .residual_by_column
-                .entry(name.to_owned())
-                .or_default()
-                .entry(entity.to_owned())
-                .or_default() += 1;
-        }
-        if score >= gate_min {
-            *self
-                .gate_residuals
-                .entry((entity.to_owned(), index))
-                .or_default() += 1;
-        }
+        let column = self.column(column);
+        self.residual_at(entity, index, column, score, gate_min);
     }
 
-    /// Total residual findings.
-    pub(crate) fn residuals(&self) -> u64 {
-        self.residual_by_entity.values().sum()
+    fn residual_at(
+        &mut self,
+        entity: &Entity,
+        index: Option<usize>,
+        column: u32,
+        score: f32,
+        gate_min: f32,
+    ) {
+        *self
+            .residuals
+            .entry(ResidualKey {
+                entity: entity.clone(),
+                column,
+                index,
+                gated: score >= gate_min,
+            })
+            .or_default() += 1;
+    }
+
+    fn name(&self, id: u32) -> Option<&str> {
+        self.names
+            .get(usize::try_from(id).ok()?)
+            .map(String::as_str)
+    }
+}
+
+fn bump(map: &mut BTreeMap<String, u64>, key: &str, n: u64) {
+    match map.get_mut(key) {
+        Some(v) => *v += n,
+        None => {
+            map.insert(key.to_owned(), n);
+        }
+    }
+}
+
+fn bump2(map: &mut BTreeMap<String, BTreeMap<String, u64>>, key: &str, inner: &str, n: u64) {
+    match map.get_mut(key) {
+        Some(m) => bump(m, inner, n),
+        None => {
+            let mut m = BTreeMap::new();
+            m.insert(inner.to_owned(), n);
+            map.insert(key.to_owned(), m);
+        }
+    }
+}
+
+impl Counts {
+    /// Adds a worker chunk's tally.
+    pub(crate) fn add_tally(&mut self, t: &Tally) {
+        self.fields += t.fields;
+        self.fields_changed += t.fields_changed;
+        self.records_suppressed += t.records_suppressed;
+        self.quarantined += t.quarantined;
+        for (k, &n) in &t.spans {
+            let entity = k.entity.as_str();
+            let column = t.name(k.column);
+            bump(&mut self.findings_by_entity, entity, n);
+            if let Some(c) = column {
+                bump2(&mut self.findings_by_column, c, entity, n);
+            }
+            bump(&mut self.actions_by_operator, k.operator.as_str(), n);
+            let rule = match k.rule {
+                RuleKind::Column => format!("column:{}", column.unwrap_or_default()),
+                RuleKind::Entity => format!("entity:{entity}"),
+                RuleKind::Default => "default".to_owned(),
+            };
+            bump(&mut self.rules_triggered, &rule, n);
+        }
+        for (&c, &n) in &t.drops {
+            bump(&mut self.actions_by_operator, "drop", n);
+            let rule = format!("column:{}", t.name(c).unwrap_or_default());
+            bump(&mut self.rules_triggered, &rule, n);
+        }
+        for (op, to, why, n) in &t.fallbacks {
+            bump(&mut self.fallbacks, &format!("{op} -> {to}: {why}"), *n);
+        }
+        for (k, &n) in &t.residuals {
+            let entity = k.entity.as_str();
+            bump(&mut self.residual_by_entity, entity, n);
+            if let Some(c) = t.name(k.column) {
+                bump2(&mut self.residual_by_column, c, entity, n);
+            }
+            if k.gated {
+                *self
+                    .gate_residuals
+                    .entry((entity.to_owned(), k.index))
+                    .or_default() += n;
+            }
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! The mask driver: a reader thread turns the input into batches (raw
-//! records kept), the rayon pool masks each batch in chunks, and this
+//! records kept), the rayon pool masks each batch in chunks, and a writer
 //! thread writes the chunks' output, quarantine entries and counters in
-//! input order, so the output is the same whatever `--threads` is.
+//! input order (while the next batch is masked), so the output is the
+//! same whatever `--threads` is.
 //!
 //! Tables first hold back a warm-up sample (as `aigis scan` does) to learn
 //! column priors and classes; columns classified `direct_identifier` in
@@ -10,7 +11,7 @@
 use std::io::Write;
 use std::ops::Range;
 use std::sync::Arc;
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use aigis_detect::{
     ColumnClass, ColumnClassification, ColumnPrior, Entity, PRIOR_WARMUP_ROWS, Scanner,
@@ -27,6 +28,8 @@ use super::worker::{ChunkOut, Shared};
 
 /// Batches that may wait between the reader thread and the workers.
 const CHANNEL_DEPTH: usize = 2;
+/// Masked batches that may wait for the writer thread.
+const WRITE_DEPTH: usize = 2;
 /// A warm-up sample also ends once it holds this many bytes of values.
 const WARMUP_MAX_BYTES: usize = 16 * 1024 * 1024;
 
@@ -42,30 +45,45 @@ pub(crate) struct MaskJob<'a> {
 
 /// Where the output goes: a file that appears on commit, or stdout.
 pub(crate) enum Sink {
-    /// An atomic file.
-    File(aigis_table::AtomicFile),
+    /// An atomic file, hashed (SHA-256) as it is written.
+    File(aigis_table::AtomicFile, Box<sha2::Sha256>),
     /// Standard output.
     Stdout(std::io::BufWriter<std::io::Stdout>),
+}
+
+impl Sink {
+    /// An atomic file.
+    pub(crate) fn file(f: aigis_table::AtomicFile) -> Sink {
+        Sink::File(f, Box::default())
+    }
 }
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
-            Sink::File(f) => f.write(buf),
+            Sink::File(f, h) => {
+                let n = f.write(buf)?;
+                sha2::Digest::update(h.as_mut(), buf.get(..n).unwrap_or_default());
+                Ok(n)
+            }
             Sink::Stdout(s) => s.write(buf),
         }
     }
 
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         match self {
-            Sink::File(f) => f.write_all(buf),
+            Sink::File(f, h) => {
+                f.write_all(buf)?;
+                sha2::Digest::update(h.as_mut(), buf);
+                Ok(())
+            }
             Sink::Stdout(s) => s.write_all(buf),
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
-            Sink::File(f) => f.flush(),
+            Sink::File(f, _) => f.flush(),
             Sink::Stdout(s) => s.flush(),
         }
     }
@@ -103,8 +121,8 @@ enum Writer {
 pub(crate) fn run(
     job: &MaskJob<'_>,
     sink: Sink,
-    quarantine: &mut dyn Write,
-    progress: &dyn Fn(u64),
+    quarantine: &mut (dyn Write + Send),
+    progress: &(dyn Fn(u64) + Sync),
 ) -> anyhow::Result<RunResult> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(job.threads)
@@ -116,26 +134,47 @@ pub(crate) fn run(
         let read = job.read.clone();
         let input = job.input;
         scope.spawn(move || read_input(input, &read, &tx));
-        let mut state: Option<State> = None;
-        let mut sink = Some(sink);
+        let begin = match rx.recv() {
+            Ok(Msg::Begin(begin)) => begin,
+            Ok(Msg::Failed(e)) => return Err(anyhow::Error::new(e)),
+            _ => anyhow::bail!("the input was never opened"),
+        };
+        let (mut state, output) = State::new(job, begin, sink)?;
+        let (wtx, wrx) = sync_channel::<Masked>(WRITE_DEPTH);
+        let writer = scope.spawn(move || output.run(&wrx, quarantine, progress));
         let mut stats = ReadStats::default();
+        let mut failed: Option<anyhow::Error> = None;
         for msg in rx {
-            match msg {
-                Msg::Begin(begin) => {
-                    let s = sink.take().context("input opened twice")?;
-                    state = Some(State::new(job, begin, s)?);
+            let step = match msg {
+                Msg::Begin(_) => Err(anyhow::anyhow!("input opened twice")),
+                Msg::Batch(batch) => state.push(job, &pool, batch, &wtx),
+                Msg::End(s) => {
+                    stats = s;
+                    Ok(())
                 }
-                Msg::Batch(batch) => {
-                    if let Some(st) = state.as_mut() {
-                        st.push(job, &pool, batch, quarantine, progress)?;
-                    }
-                }
-                Msg::End(s) => stats = s,
-                Msg::Failed(e) => return Err(anyhow::Error::new(e)),
+                Msg::Failed(e) => Err(anyhow::Error::new(e)),
+            };
+            if let Err(e) = step {
+                failed = Some(e);
+                break;
             }
         }
-        let st = state.context("the input was never opened")?;
-        let (counts, columns, sink) = st.finish(job, &pool, quarantine, progress)?;
+        if failed.is_none() {
+            failed = state.finish(job, &pool, &wtx).err();
+        }
+        drop(wtx);
+        let written = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+        // A write error explains a failed send: it comes first.
+        let (counts, profile, sink) = written?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        let columns = profile
+            .as_ref()
+            .map(TableProfile::classify)
+            .unwrap_or_default();
         Ok(RunResult {
             counts,
             columns,
@@ -183,7 +222,15 @@ fn read_input(input: &Input, opts: &ReadOptions, tx: &SyncSender<Msg>) {
     }
 }
 
-/// Per-input state on the writing thread.
+/// A masked batch on its way to the writer thread.
+struct Masked {
+    chunks: Vec<ChunkOut>,
+    /// Parquet: the batch's decoded rows.
+    rows: Option<arrow_array::RecordBatch>,
+    input_bytes: u64,
+}
+
+/// Per-input state of the masking (main) thread.
 struct State {
     format: InputFormat,
     columns: Arc<[String]>,
@@ -195,8 +242,12 @@ struct State {
     priors: Vec<Option<ColumnPrior>>,
     whole_cell: Vec<Option<Entity>>,
     dropped: Vec<bool>,
-    profile: Option<TableProfile>,
+}
+
+/// The writer thread's side: output, counters, column profile.
+struct Output {
     counts: Counts,
+    profile: Option<TableProfile>,
     writer: Writer,
     /// Input bytes of the current long line already covered by the
     /// previous piece.
@@ -204,7 +255,7 @@ struct State {
 }
 
 impl State {
-    fn new(job: &MaskJob<'_>, begin: Begin, mut sink: Sink) -> anyhow::Result<State> {
+    fn new(job: &MaskJob<'_>, begin: Begin, mut sink: Sink) -> anyhow::Result<(State, Output)> {
         let format = job.input.format;
         let table = format.is_table() && !begin.columns.is_empty();
         let dropped: Vec<bool> = begin
@@ -254,7 +305,13 @@ impl State {
                 Writer::Bytes(sink)
             }
         };
-        Ok(State {
+        let output = Output {
+            counts: Counts::default(),
+            profile: table.then(|| TableProfile::new(&begin.columns)),
+            writer,
+            carry: 0,
+        };
+        let state = State {
             format,
             delimiter: begin.delimiter,
             warmup: Vec::new(),
@@ -264,12 +321,9 @@ impl State {
             priors: Vec::new(),
             whole_cell: vec![None; begin.columns.len()],
             dropped,
-            profile: table.then(|| TableProfile::new(&begin.columns)),
             columns: begin.columns,
-            counts: Counts::default(),
-            writer,
-            carry: 0,
-        })
+        };
+        Ok((state, output))
     }
 
     fn shared<'a>(&'a self, job: &'a MaskJob<'a>, profile_only: bool) -> Shared<'a> {
@@ -293,8 +347,7 @@ impl State {
         job: &MaskJob<'_>,
         pool: &rayon::ThreadPool,
         batch: Batch,
-        quarantine: &mut dyn Write,
-        progress: &dyn Fn(u64),
+        out: &SyncSender<Masked>,
     ) -> anyhow::Result<()> {
         if !self.ready {
             self.warm_rows += batch.len();
@@ -303,11 +356,9 @@ impl State {
             if self.warm_rows < PRIOR_WARMUP_ROWS && self.warm_bytes < WARMUP_MAX_BYTES {
                 return Ok(());
             }
-            return self.end_warmup(job, pool, quarantine, progress);
+            return self.end_warmup(job, pool, out);
         }
-        self.mask_and_write(job, pool, &batch, quarantine)?;
-        progress(batch.input_bytes());
-        Ok(())
+        self.mask(job, pool, &batch, out)
     }
 
     /// Learns priors and classes from the held rows, then masks them.
@@ -315,8 +366,7 @@ impl State {
         &mut self,
         job: &MaskJob<'_>,
         pool: &rayon::ThreadPool,
-        quarantine: &mut dyn Write,
-        progress: &dyn Fn(u64),
+        out: &SyncSender<Masked>,
     ) -> anyhow::Result<()> {
         let mut warm = TableProfile::new(&self.columns);
         let mut left = PRIOR_WARMUP_ROWS;
@@ -344,52 +394,96 @@ impl State {
         }
         self.ready = true;
         for batch in std::mem::take(&mut self.warmup) {
-            self.mask_and_write(job, pool, &batch, quarantine)?;
-            progress(batch.input_bytes());
+            self.mask(job, pool, &batch, out)?;
         }
         Ok(())
     }
 
-    fn mask_and_write(
+    /// Masks a batch and hands it to the writer thread.
+    fn mask(
         &mut self,
         job: &MaskJob<'_>,
         pool: &rayon::ThreadPool,
         batch: &Batch,
-        quarantine: &mut dyn Write,
+        out: &SyncSender<Masked>,
     ) -> anyhow::Result<()> {
         let chunks = {
             let shared = self.shared(job, false);
             process(&shared, pool, job.threads, batch, 0..batch.len())
         };
-        let mut edits: Vec<(usize, usize, String)> = Vec::new();
+        out.send(Masked {
+            chunks,
+            rows: batch.arrow().cloned(),
+            input_bytes: batch.input_bytes(),
+        })
+        .map_err(|_| anyhow::anyhow!("the output writer stopped"))
+    }
+
+    fn finish(
+        mut self,
+        job: &MaskJob<'_>,
+        pool: &rayon::ThreadPool,
+        out: &SyncSender<Masked>,
+    ) -> anyhow::Result<()> {
+        if !self.ready {
+            self.end_warmup(job, pool, out)?;
+        }
+        Ok(())
+    }
+}
+
+impl Output {
+    /// The writer thread: writes masked batches in order until the
+    /// channel closes; hands back the counters, the column profile and
+    /// the sink.
+    fn run(
+        mut self,
+        rx: &Receiver<Masked>,
+        quarantine: &mut (dyn Write + Send),
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> anyhow::Result<(Counts, Option<TableProfile>, Sink)> {
+        for masked in rx {
+            self.write(&masked, quarantine)?;
+            progress(masked.input_bytes);
+        }
+        let sink = match self.writer {
+            Writer::Bytes(s) => s,
+            Writer::Parquet(w) => w.finish()?,
+        };
+        Ok((self.counts, self.profile, sink))
+    }
+
+    fn write(&mut self, masked: &Masked, quarantine: &mut dyn Write) -> anyhow::Result<()> {
+        let mut edits: Vec<ParquetEdit<'_>> = Vec::new();
         let mut suppressed: Vec<usize> = Vec::new();
-        for chunk in chunks {
+        for chunk in &masked.chunks {
             quarantine
                 .write_all(&chunk.quarantine)
                 .context("writing the quarantine")?;
-            self.counts.merge(&chunk.counts);
+            self.counts.add_tally(&chunk.counts);
             if let (Some(main), Some(p)) = (self.profile.as_mut(), chunk.profile.as_ref()) {
                 main.merge(p);
             }
             match &mut self.writer {
-                Writer::Bytes(sink) => write_bytes(sink, &chunk, &mut self.carry)?,
+                Writer::Bytes(sink) => write_bytes(sink, chunk, &mut self.carry)?,
                 Writer::Parquet(_) => {
-                    edits.extend(chunk.parquet);
-                    suppressed.extend(chunk.suppressed_rows);
+                    edits.extend(
+                        chunk
+                            .parquet
+                            .iter()
+                            .map(|(row, column, value)| ParquetEdit {
+                                row: *row,
+                                column: *column,
+                                value,
+                            }),
+                    );
+                    suppressed.extend(&chunk.suppressed_rows);
                 }
             }
         }
         if let Writer::Parquet(w) = &mut self.writer
-            && let Some(rows) = batch.arrow()
+            && let Some(rows) = &masked.rows
         {
-            let edits: Vec<ParquetEdit<'_>> = edits
-                .iter()
-                .map(|(row, column, value)| ParquetEdit {
-                    row: *row,
-                    column: *column,
-                    value,
-                })
-                .collect();
             let keep = (!suppressed.is_empty()).then(|| {
                 let mut keep = vec![true; rows.num_rows()];
                 for r in &suppressed {
@@ -402,28 +496,6 @@ impl State {
             w.write(rows, &edits, keep.as_deref())?;
         }
         Ok(())
-    }
-
-    fn finish(
-        mut self,
-        job: &MaskJob<'_>,
-        pool: &rayon::ThreadPool,
-        quarantine: &mut dyn Write,
-        progress: &dyn Fn(u64),
-    ) -> anyhow::Result<(Counts, Vec<ColumnClassification>, Sink)> {
-        if !self.ready {
-            self.end_warmup(job, pool, quarantine, progress)?;
-        }
-        let columns = self
-            .profile
-            .as_ref()
-            .map(TableProfile::classify)
-            .unwrap_or_default();
-        let sink = match self.writer {
-            Writer::Bytes(s) => s,
-            Writer::Parquet(w) => w.finish()?,
-        };
-        Ok((self.counts, columns, sink))
     }
 }
 

@@ -4,12 +4,13 @@
 //! shared, so chunks run in parallel and are written in input order.
 
 use aigis_detect::{ColumnPrior, Entity, FieldHint, Finding, Scanner, TableProfile};
-use aigis_redact::{Action, Effect, FieldContext, RuleKind, RuleSet};
+use std::fmt::Write as _;
+
+use aigis_redact::{Action, Effect, FieldContext, RuleSet};
 use aigis_table::write::{CellEdit, JsonEdit, rewrite_delimited, rewrite_json, splice_text};
 use aigis_table::{Batch, InputFormat, Record};
-use serde::Serialize;
 
-use super::counts::Counts;
+use super::counts::Tally;
 
 /// Recognizer name of the whole-cell findings made for columns
 /// classified `direct_identifier`.
@@ -74,26 +75,15 @@ pub(crate) struct ChunkOut {
     pub(crate) suppressed_rows: Vec<usize>,
     /// Quarantine entries, one JSON object per line.
     pub(crate) quarantine: Vec<u8>,
-    pub(crate) counts: Counts,
+    pub(crate) counts: Tally,
     pub(crate) profile: Option<TableProfile>,
-}
-
-/// One quarantine entry: where an original value was and what it became.
-#[derive(Serialize)]
-struct Entry<'a> {
-    record: u64,
-    field: Option<&'a str>,
-    start: usize,
-    end: usize,
-    entity: Option<&'a str>,
-    operator: &'a str,
-    value: &'a str,
 }
 
 /// How one field ends up.
 enum FieldOut {
     Keep,
-    Set(String),
+    /// The new value: a range of [`Scratch::values`].
+    Set(std::ops::Range<usize>),
     Drop,
 }
 
@@ -103,7 +93,11 @@ struct Scratch {
     masked: String,
     actions: Vec<Action>,
     fields: Vec<FieldOut>,
+    /// New values of the record's changed fields, one after another.
+    values: String,
     subject: String,
+    text_actions: Vec<(usize, usize, usize, usize)>,
+    text_masked: String,
 }
 
 impl Shared<'_> {
@@ -119,7 +113,10 @@ impl Shared<'_> {
             masked: String::new(),
             actions: Vec::new(),
             fields: Vec::new(),
+            values: String::new(),
             subject: String::new(),
+            text_actions: Vec::new(),
+            text_masked: String::new(),
         };
         for record in range.filter_map(|i| batch.record(i)) {
             self.record(&record, &mut out, &mut s);
@@ -137,11 +134,12 @@ impl Shared<'_> {
 
     fn record(&self, record: &Record<'_>, out: &mut ChunkOut, s: &mut Scratch) {
         s.fields.clear();
+        s.values.clear();
         s.subject.clear();
-        s.subject.push_str(&record.number().to_string());
+        let _ = write!(s.subject, "{}", record.number());
         let mut suppress = false;
-        let mut text_actions: Vec<(usize, usize, usize, usize)> = Vec::new();
-        let mut text_masked = String::new();
+        s.text_actions.clear();
+        s.text_masked.clear();
         for field in record.fields() {
             let value = field.value();
             let col = field.column();
@@ -154,14 +152,7 @@ impl Shared<'_> {
                 if !self.profile_only {
                     out.counts.fields += 1;
                     out.counts.fields_changed += 1;
-                    *out.counts
-                        .actions_by_operator
-                        .entry("drop".into())
-                        .or_default() += 1;
-                    *out.counts
-                        .rules_triggered
-                        .entry(format!("column:{}", colname.unwrap_or_default()))
-                        .or_default() += 1;
+                    out.counts.drop_cell(colname);
                     self.quarantine(
                         out,
                         record,
@@ -224,7 +215,7 @@ impl Shared<'_> {
                 .rules
                 .apply_field(value, &s.findings, &cx, &mut s.masked, &mut s.actions);
             for a in &s.actions {
-                self.count_action(out, a, col, colname);
+                out.counts.action(a, col, colname, self.gate_min);
                 if a.effect == Effect::Kept {
                     continue;
                 }
@@ -256,15 +247,19 @@ impl Shared<'_> {
             } else if fo.changed {
                 out.counts.fields_changed += 1;
                 if self.format == InputFormat::Text {
-                    text_actions = s
-                        .actions
-                        .iter()
-                        .map(|a| (a.start, a.end, a.out_start, a.out_end))
-                        .collect();
-                    text_masked = s.masked.clone();
+                    s.text_actions.clear();
+                    s.text_actions.extend(
+                        s.actions
+                            .iter()
+                            .map(|a| (a.start, a.end, a.out_start, a.out_end)),
+                    );
+                    s.text_masked.clear();
+                    s.text_masked.push_str(&s.masked);
                     s.fields.push(FieldOut::Keep);
                 } else {
-                    s.fields.push(FieldOut::Set(s.masked.clone()));
+                    let at = s.values.len();
+                    s.values.push_str(&s.masked);
+                    s.fields.push(FieldOut::Set(at..s.values.len()));
                 }
             } else {
                 s.fields.push(FieldOut::Keep);
@@ -279,8 +274,15 @@ impl Shared<'_> {
             return;
         }
         match self.format {
-            InputFormat::Text => self.render_text(record, out, s, &text_actions, &text_masked),
+            InputFormat::Text => self.render_text(record, out, s),
             InputFormat::Csv | InputFormat::Tsv => {
+                if s.fields.iter().all(|f| matches!(f, FieldOut::Keep))
+                    && !self.dropped.iter().any(|d| *d)
+                {
+                    // Untouched row: its source bytes as they are.
+                    out.bytes.extend_from_slice(record.raw());
+                    return;
+                }
                 let mut edits = vec![CellEdit::Keep; self.columns.len()];
                 for (c, d) in self.dropped.iter().enumerate() {
                     if *d && let Some(e) = edits.get_mut(c) {
@@ -292,7 +294,9 @@ impl Shared<'_> {
                         continue;
                     };
                     match fo {
-                        FieldOut::Set(v) => *e = CellEdit::Set(v),
+                        FieldOut::Set(v) => {
+                            *e = CellEdit::Set(s.values.get(v.clone()).unwrap_or_default());
+                        }
                         // A rule that drops one cell cannot drop a column
                         // in one row only: the cell is emptied.
                         FieldOut::Drop if *e != CellEdit::Drop => *e = CellEdit::Set(""),
@@ -306,7 +310,10 @@ impl Shared<'_> {
                 for (field, fo) in record.fields().zip(&s.fields) {
                     let Some(path) = field.name() else { continue };
                     match fo {
-                        FieldOut::Set(v) => edits.push((path, JsonEdit::Set(v))),
+                        FieldOut::Set(v) => edits.push((
+                            path,
+                            JsonEdit::Set(s.values.get(v.clone()).unwrap_or_default()),
+                        )),
                         FieldOut::Drop => edits.push((path, JsonEdit::Drop)),
                         FieldOut::Keep => {}
                     }
@@ -320,7 +327,11 @@ impl Shared<'_> {
                         continue;
                     }
                     match fo {
-                        FieldOut::Set(v) => out.parquet.push((record.index(), c, v.clone())),
+                        FieldOut::Set(v) => out.parquet.push((
+                            record.index(),
+                            c,
+                            s.values.get(v.clone()).unwrap_or_default().to_owned(),
+                        )),
                         FieldOut::Drop => out.parquet.push((record.index(), c, String::new())),
                         FieldOut::Keep => {}
                     }
@@ -332,14 +343,9 @@ impl Shared<'_> {
     /// Plain text: the line's bytes with the changed spans replaced (a
     /// dropped line keeps only its line ending). Pieces of long lines are
     /// rendered from the decoded text and marked for the writer.
-    fn render_text(
-        &self,
-        record: &Record<'_>,
-        out: &mut ChunkOut,
-        s: &Scratch,
-        actions: &[(usize, usize, usize, usize)],
-        masked: &str,
-    ) {
+    fn render_text(&self, record: &Record<'_>, out: &mut ChunkOut, s: &Scratch) {
+        let actions = s.text_actions.as_slice();
+        let masked = s.text_masked.as_str();
         let raw = record.raw();
         let Some(field) = record.fields().next() else {
             out.bytes.extend_from_slice(raw);
@@ -406,42 +412,6 @@ impl Shared<'_> {
         out.pieces.push(mark);
     }
 
-    fn count_action(
-        &self,
-        out: &mut ChunkOut,
-        a: &Action,
-        col: Option<usize>,
-        colname: Option<&str>,
-    ) {
-        let c = &mut out.counts;
-        let entity = a.entity.as_str();
-        *c.findings_by_entity.entry(entity.to_owned()).or_default() += 1;
-        if let Some(name) = colname {
-            *c.findings_by_column
-                .entry(name.to_owned())
-                .or_default()
-                .entry(entity.to_owned())
-                .or_default() += 1;
-        }
-        *c.actions_by_operator
-            .entry(a.operator.as_str().to_owned())
-            .or_default() += 1;
-        let rule = match a.rule {
-            RuleKind::Column => format!("column:{}", colname.unwrap_or_default()),
-            RuleKind::Entity => format!("entity:{entity}"),
-            RuleKind::Default => "default".to_owned(),
-        };
-        *c.rules_triggered.entry(rule).or_default() += 1;
-        if let Some((op, why)) = &a.fallback {
-            *c.fallbacks
-                .entry(format!("{op} -> {}: {why}", a.operator))
-                .or_default() += 1;
-        }
-        if a.effect == Effect::Kept {
-            c.residual(entity, col, colname, a.score, self.gate_min);
-        }
-    }
-
     /// The verify pass on a changed field: scans the written value again;
     /// findings that are not inside a replacement made by an operator are
     /// residuals. (A replacement may look like its entity on purpose: a
@@ -463,7 +433,7 @@ impl Shared<'_> {
                 .any(|a| a.effect != Effect::Kept && a.out_start <= f.start && f.end <= a.out_end);
             if !inside {
                 out.counts
-                    .residual(f.entity.as_str(), col, colname, f.score, self.gate_min);
+                    .residual(&f.entity, col, colname, f.score, self.gate_min);
             }
         }
     }
@@ -480,18 +450,103 @@ impl Shared<'_> {
         operator: &str,
         value: &str,
     ) {
-        let entry = Entry {
-            record: record.number(),
-            field,
-            start,
-            end,
-            entity,
-            operator,
-            value,
+        let q = &mut out.quarantine;
+        q.extend_from_slice(b"{\"record\":");
+        push_u64(q, record.number());
+        q.extend_from_slice(b",\"field\":");
+        push_opt_str(q, field);
+        q.extend_from_slice(b",\"start\":");
+        push_u64(q, start as u64);
+        q.extend_from_slice(b",\"end\":");
+        push_u64(q, end as u64);
+        q.extend_from_slice(b",\"entity\":");
+        push_opt_str(q, entity);
+        q.extend_from_slice(b",\"operator\":");
+        push_str(q, operator);
+        q.extend_from_slice(b",\"value\":");
+        push_str(q, value);
+        q.extend_from_slice(b"}\n");
+        out.counts.quarantined += 1;
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Appends `s` as a JSON string (RFC 8259 escapes; other characters as
+/// they are).
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..0x20 => b"",
+            _ => continue,
         };
-        if serde_json::to_writer(&mut out.quarantine, &entry).is_ok() {
-            out.quarantine.push(b'\n');
-            out.counts.quarantined += 1;
+        out.extend_from_slice(bytes.get(run..i).unwrap_or_default());
+        run = i + 1;
+        if esc.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 15)]);
+        } else {
+            out.extend_from_slice(esc);
+        }
+    }
+    out.extend_from_slice(bytes.get(run..).unwrap_or_default());
+    out.push(b'"');
+}
+
+fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => push_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarantine_json_matches_serde_json() {
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "tab\tnl\nret\r",
+            "\u{1}\u{8}\u{c}\u{1f}\u{7f}",
+            "zoë 😀",
+        ] {
+            let mut out = Vec::new();
+            push_str(&mut out, s);
+            assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+        for n in [0u64, 7, 10, 99_999, u64::MAX] {
+            let mut out = Vec::new();
+            push_u64(&mut out, n);
+            assert_eq!(out, n.to_string().into_bytes());
         }
     }
 }
