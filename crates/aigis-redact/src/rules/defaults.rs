@@ -121,6 +121,7 @@ pub(super) fn default_config() -> MaskConfig {
             .collect(),
         columns: BTreeMap::new(),
         gate: Some(GateConfig::default()),
+        subject_column: None,
     }
 }
 
@@ -150,6 +151,9 @@ pub fn render_default_toml() -> String {
     out.push_str("[mask]\n");
     out.push_str(
         "# inherit = true  # false: drop the built-in entity rules, keep only those written here\n",
+    );
+    out.push_str(
+        "# subject_column = \"customer_id\"  # date_shift: one shift per value of this column (default: per record)\n",
     );
     for line in body.lines() {
         if line == "[mask]" {
@@ -207,7 +211,11 @@ mod tests {
                 let key = l
                     .split_once(" = ")
                     .is_some_and(|(k, _)| k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
-                (l.starts_with('[') || key) && !l.starts_with("inherit")
+                // `inherit` and `subject_column` are shown with an example
+                // value, not their default.
+                (l.starts_with('[') || key)
+                    && !l.starts_with("inherit")
+                    && !l.starts_with("subject_column")
             })
             .map(|l| format!("{l}\n"))
             .collect();

@@ -75,6 +75,13 @@ pub struct MaskConfig {
     /// When `aigis mask` fails the pipeline (`--fail-on`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateConfig>,
+    /// The column (table) or field (JSONL: its path, or its nearest key)
+    /// holding the data subject's id, for `date_shift`: all dates of one
+    /// subject move by the same number of days, across records, files and
+    /// runs. Unset: each record is its own subject. A record without the
+    /// field has no subject and its dates go to the fallback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_column: Option<String>,
 }
 
 impl MaskConfig {
@@ -96,6 +103,9 @@ impl MaskConfig {
         }
         if over.gate.is_some() {
             self.gate.clone_from(&over.gate);
+        }
+        if over.subject_column.is_some() {
+            self.subject_column.clone_from(&over.subject_column);
         }
         self.entities
             .extend(over.entities.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -150,6 +160,7 @@ pub struct RuleSet {
     default: Operator,
     keys_used: Vec<KeyRef>,
     gate: GateConfig,
+    subject_column: Option<Box<str>>,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -271,6 +282,11 @@ impl RuleSet {
             default,
             keys_used: keys_used.into_iter().collect(),
             gate,
+            subject_column: merged
+                .subject_column
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map(Box::from),
         })
     }
 
@@ -284,6 +300,12 @@ impl RuleSet {
             Some(op) => (op, RuleKind::Entity),
             None => (&self.default, RuleKind::Default),
         }
+    }
+
+    /// The column or field holding the data subject's id (`date_shift`),
+    /// if the rules name one.
+    pub fn subject_column(&self) -> Option<&str> {
+        self.subject_column.as_deref()
     }
 
     /// The rule of `column`, if any (the pipeline drops `drop` columns

@@ -258,6 +258,16 @@ impl State {
     fn new(job: &MaskJob<'_>, begin: Begin, mut sink: Sink) -> anyhow::Result<(State, Output)> {
         let format = job.input.format;
         let table = format.is_table() && !begin.columns.is_empty();
+        if let Some(subject) = job.rules.subject_column()
+            && table
+            && !begin.columns.iter().any(|c| c == subject)
+        {
+            anyhow::bail!(
+                "{}: the mask rules' subject_column {subject:?} is not a column of this table (columns: {})",
+                job.input.source.name(),
+                begin.columns.join(", ")
+            );
+        }
         let dropped: Vec<bool> = begin
             .columns
             .iter()

@@ -132,11 +132,34 @@ impl Shared<'_> {
         }
     }
 
+    /// Puts the record's data subject id (for `date_shift`) into `buf`: the
+    /// original value of the rules' subject column, or the record number
+    /// when the rules name none. False when the record has no subject (the
+    /// column is missing or blank).
+    fn subject_of(&self, record: &Record<'_>, buf: &mut String) -> bool {
+        buf.clear();
+        let Some(name) = self.rules.subject_column() else {
+            let _ = write!(buf, "{}", record.number());
+            return true;
+        };
+        let value = record
+            .fields()
+            .find(|f| f.name() == Some(name) || self.column_name(f) == Some(name))
+            .map(|f| f.value().trim())
+            .filter(|v| !v.is_empty());
+        match value {
+            Some(v) => {
+                buf.push_str(v);
+                true
+            }
+            None => false,
+        }
+    }
+
     fn record(&self, record: &Record<'_>, out: &mut ChunkOut, s: &mut Scratch) {
         s.fields.clear();
         s.values.clear();
-        s.subject.clear();
-        let _ = write!(s.subject, "{}", record.number());
+        let has_subject = self.subject_of(record, &mut s.subject);
         let mut suppress = false;
         s.text_actions.clear();
         s.text_masked.clear();
@@ -209,7 +232,7 @@ impl Shared<'_> {
             s.actions.clear();
             let cx = FieldContext {
                 column: colname,
-                subject: Some(&s.subject),
+                subject: has_subject.then_some(s.subject.as_str()),
             };
             let fo = self
                 .rules

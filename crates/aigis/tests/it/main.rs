@@ -5,6 +5,7 @@ mod keys;
 mod ledger;
 mod ledger_faults;
 mod mask;
+mod mask_subject;
 mod policy;
 mod policy_ledger;
 mod provenance;
