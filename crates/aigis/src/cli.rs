@@ -148,7 +148,9 @@ pub(crate) struct MaskArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct UnmaskArgs {
     /// A masked file whose `encrypt` tokens are decrypted (any format, as
-    /// text); `-` reads standard input.
+    /// text); `-` reads standard input. With --column and --entity on a
+    /// CSV/TSV file: every cell of that column is reversed by its rule
+    /// (`tokenize` or `encrypt`) and the rest of the file is kept as is.
     #[arg(
         value_name = "FILE",
         required_unless_present = "value",

@@ -6,6 +6,7 @@ mod ledger;
 mod ledger_faults;
 mod mask;
 mod mask_subject;
+mod mask_unmask;
 mod policy;
 mod policy_ledger;
 mod provenance;

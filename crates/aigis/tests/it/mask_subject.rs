@@ -71,7 +71,10 @@ fn one_shift_per_subject_across_records_and_files() {
     }
     assert_eq!(by_subject.len(), 40);
     let distinct: std::collections::BTreeSet<i64> = by_subject.values().copied().collect();
-    assert!(distinct.len() > 10, "subjects get different shifts: {distinct:?}");
+    assert!(
+        distinct.len() > 10,
+        "subjects get different shifts: {distinct:?}"
+    );
 }
 
 #[test]
