@@ -50,9 +50,9 @@ fn one_shift_per_subject_across_records_and_files() {
         }
         b.push_str(&format!("C{:04},2023-11-05\n", 1000 + c));
     }
-    crate::wsutil::write(&ws.dir.path().join("a.csv"), &a).unwrap();
-    crate::wsutil::write(&ws.dir.path().join("b.csv"), &b).unwrap();
-    crate::wsutil::write(&ws.dir.path().join("rules.toml"), RULES).unwrap();
+    crate::wsutil::write(ws.dir.path().join("a.csv"), &a).unwrap();
+    crate::wsutil::write(ws.dir.path().join("b.csv"), &b).unwrap();
+    crate::wsutil::write(ws.dir.path().join("rules.toml"), RULES).unwrap();
     for (i, o) in [("a.csv", "a.out.csv"), ("b.csv", "b.out.csv")] {
         ws.cmd()
             .args(["mask", i, "-o", o, "--rules", "rules.toml", "-q"])
@@ -81,11 +81,11 @@ fn one_shift_per_subject_across_records_and_files() {
 fn a_subject_column_the_table_lacks_is_an_error() {
     let ws = Ws::new();
     crate::wsutil::write(
-        &ws.dir.path().join("in.csv"),
+        ws.dir.path().join("in.csv"),
         "patient,visit_date\nP1,2024-03-01\n",
     )
     .unwrap();
-    crate::wsutil::write(&ws.dir.path().join("rules.toml"), RULES).unwrap();
+    crate::wsutil::write(ws.dir.path().join("rules.toml"), RULES).unwrap();
     ws.cmd()
         .args(["mask", "in.csv", "-o", "out.csv", "--rules", "rules.toml"])
         .assert()

@@ -26,9 +26,9 @@ fn tokenized_column_round_trips() {
         input.push_str(&format!("{},\"{c}\",free\n", i + 1));
     }
     let dir = ws.dir.path();
-    crate::wsutil::write(&dir.join("in.csv"), &input).unwrap();
+    crate::wsutil::write(dir.join("in.csv"), &input).unwrap();
     crate::wsutil::write(
-        &dir.join("rules.toml"),
+        dir.join("rules.toml"),
         "[entities.CREDIT_CARD]\noperator = \"tokenize\"\n",
     )
     .unwrap();
