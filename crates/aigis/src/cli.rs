@@ -99,7 +99,9 @@ pub(crate) enum MaskFormat {
 #[derive(Debug, clap::Args)]
 pub(crate) struct MaskArgs {
     /// The input file (text, CSV/TSV, JSONL, Parquet); `-` reads standard
-    /// input.
+    /// input. A directory: every file under it (as `aigis scan` walks it)
+    /// is masked, each as its own run, to the same relative path under
+    /// OUTPUT (a directory).
     #[arg(value_name = "INPUT")]
     pub(crate) input: PathBuf,
     /// Where to write the masked data (same format); `-` for standard

@@ -122,7 +122,7 @@ pub(crate) fn run(
     args: &MaskArgs,
     settings: &Settings,
 ) -> anyhow::Result<Outcome> {
-    let ws = settings.require_workspace()?;
+    settings.require_workspace()?;
     let ring = settings.keyring()?;
     let audit = Audit::open_with(settings, Some(&ring))?;
     let rules = load_rules(settings, &ring, &audit, args.rules.as_deref())?;
@@ -134,7 +134,126 @@ pub(crate) fn run(
     run_args::check_min_score(args.min_score)?;
     let format = run_args::input_format(args.input_format.as_deref())?;
     let delimiter = run_args::delimiter(args.delimiter)?;
-    let stdin = args.input.as_os_str() == "-";
+    let cx = RunCx {
+        global,
+        args,
+        settings,
+        ring: &ring,
+        audit: &audit,
+        rules: &rules,
+        gate: &gate,
+        format,
+        delimiter,
+    };
+    if args.input.is_dir() {
+        return mask_dir(&cx);
+    }
+    mask_file(&cx, &args.input, &args.output, None)
+}
+
+/// What every file of one `aigis mask` invocation shares.
+struct RunCx<'a> {
+    global: &'a GlobalArgs,
+    args: &'a MaskArgs,
+    settings: &'a Settings,
+    ring: &'a Keyring,
+    audit: &'a Audit,
+    rules: &'a Rules,
+    gate: &'a GateConfig,
+    format: Option<InputFormat>,
+    delimiter: Option<u8>,
+}
+
+/// Masks every file under the input directory (walked as `aigis scan`
+/// walks it: recursively, in name order, hidden entries skipped) into the
+/// same relative path under the output directory. Each file is its own
+/// run: report, quarantine, ledger event and attestation. The gate fails
+/// if it fails for any file.
+fn mask_dir(cx: &RunCx<'_>) -> anyhow::Result<Outcome> {
+    let (input, output) = (&cx.args.input, &cx.args.output);
+    if output.as_os_str() == "-" {
+        bail!(
+            "{}: a directory is masked into a directory, not standard output (give -o DIR)",
+            input.display()
+        );
+    }
+    if output.is_file() {
+        bail!(
+            "{}: a directory is masked into a directory, and {} is a file",
+            input.display(),
+            output.display()
+        );
+    }
+    let existed = output.exists();
+    std::fs::create_dir_all(output)
+        .with_context(|| format!("cannot create {}", output.display()))?;
+    let (in_root, out_root) = (
+        std::fs::canonicalize(input).with_context(|| format!("cannot read {}", input.display()))?,
+        std::fs::canonicalize(output)
+            .with_context(|| format!("cannot read {}", output.display()))?,
+    );
+    if out_root.starts_with(&in_root) || in_root.starts_with(&out_root) {
+        if !existed {
+            // Leave nothing behind for a refused run.
+            let _ = std::fs::remove_dir(output);
+        }
+        bail!(
+            "the output directory {} must not be inside the input directory {} or contain it",
+            output.display(),
+            input.display()
+        );
+    }
+    let walk = aigis_table::WalkOptions {
+        format: cx.format,
+        ..aigis_table::WalkOptions::default()
+    };
+    let found = aigis_table::discover(std::slice::from_ref(input), &walk)
+        .with_context(|| format!("cannot walk {}", input.display()))?;
+    if let Some(e) = found.errors.first() {
+        bail!("{e}");
+    }
+    if found.inputs.is_empty() {
+        bail!("{}: no files to mask", input.display());
+    }
+    let mut outcome = Outcome::Success;
+    for file in &found.inputs {
+        let Source::Path(path) = &file.source else {
+            continue;
+        };
+        let rel = path.strip_prefix(input).unwrap_or(path.as_path());
+        let target = output.join(rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        if mask_file(cx, path, &target, Some(rel))? == Outcome::GateFailed {
+            outcome = Outcome::GateFailed;
+        }
+    }
+    Ok(outcome)
+}
+
+/// Masks one input (a file, or `-`) into `output`. `report_sub` is the
+/// file's path relative to the input directory, when masking one.
+fn mask_file(
+    cx: &RunCx<'_>,
+    input_arg: &Path,
+    output: &Path,
+    report_sub: Option<&Path>,
+) -> anyhow::Result<Outcome> {
+    let RunCx {
+        global,
+        args,
+        settings,
+        ring,
+        audit,
+        rules,
+        gate,
+        format,
+        delimiter,
+    } = *cx;
+    let ws = settings.require_workspace()?;
+    let stdin = input_arg.as_os_str() == "-";
     let _spool;
     let (input, input_name) = if stdin {
         let (file, path) = spool_stdin()?;
@@ -150,15 +269,9 @@ pub(crate) fn run(
             "-".to_owned(),
         )
     } else {
-        if args.input.is_dir() {
-            bail!(
-                "{}: aigis mask takes one file (directories are not masked as a whole)",
-                args.input.display()
-            );
-        }
         (
-            Input::named(&args.input, format),
-            args.input.display().to_string(),
+            Input::named(input_arg, format),
+            input_arg.display().to_string(),
         )
     };
     let input_path = match &input.source {
@@ -167,12 +280,9 @@ pub(crate) fn run(
     };
     let input_bytes = std::fs::metadata(&input_path).map_or(0, |m| m.len());
 
-    let to_stdout = args.output.as_os_str() == "-";
-    if !to_stdout && !stdin && same_file(&args.input, &args.output) {
-        bail!(
-            "the output must not be the input ({})",
-            args.output.display()
-        );
+    let to_stdout = output.as_os_str() == "-";
+    if !to_stdout && !stdin && same_file(input_arg, output) {
+        bail!("the output must not be the input ({})", output.display());
     }
     let sink = if to_stdout {
         Sink::Stdout(std::io::BufWriter::with_capacity(
@@ -181,8 +291,8 @@ pub(crate) fn run(
         ))
     } else {
         Sink::file(
-            AtomicFile::create(&args.output)
-                .with_context(|| format!("cannot create {}", args.output.display()))?,
+            AtomicFile::create(output)
+                .with_context(|| format!("cannot create {}", output.display()))?,
         )
     };
     let mut builder = Scanner::builder();
@@ -236,7 +346,7 @@ pub(crate) fn run(
         .iter()
         .map(|c| Some(c.class).filter(|k| *k != GateClass::None))
         .collect();
-    let failures = evaluate_gate(&gate, &result.counts.gate_residuals, &classes);
+    let failures = evaluate_gate(gate, &result.counts.gate_residuals, &classes);
     let passed = failures.is_empty();
     let write_output = passed || args.keep_on_fail;
 
@@ -245,12 +355,12 @@ pub(crate) fn run(
         Sink::File(mut f, hash) if write_output => {
             f.flush()?;
             f.commit()
-                .with_context(|| format!("cannot write {}", args.output.display()))?;
+                .with_context(|| format!("cannot write {}", output.display()))?;
             Some(FileFacts {
-                path: args.output.display().to_string(),
+                path: output.display().to_string(),
                 format: input.format.name().to_owned(),
                 digest: format!("sha256:{}", hex::encode(sha2::Digest::finalize(*hash))),
-                bytes: std::fs::metadata(&args.output).map_or(0, |m| m.len()),
+                bytes: std::fs::metadata(output).map_or(0, |m| m.len()),
             })
         }
         Sink::Stdout(mut s) => {
@@ -326,10 +436,11 @@ pub(crate) fn run(
     };
     let report_json = report.to_json()?;
     let report_digest = Sha256Digest::of_bytes(&report_json);
-    let report_dir = args
-        .report
-        .clone()
-        .unwrap_or_else(|| ws.reports_dir().join(&run));
+    let report_dir = match (&args.report, report_sub) {
+        (Some(dir), Some(sub)) => dir.join(sub),
+        (Some(dir), None) => dir.clone(),
+        (None, _) => ws.reports_dir().join(&run),
+    };
     std::fs::create_dir_all(&report_dir)
         .with_context(|| format!("cannot create {}", report_dir.display()))?;
     let report_path = report_dir.join("report.json");
@@ -347,7 +458,7 @@ pub(crate) fn run(
         "report_digest": format!("sha256:{}", report_digest.to_hex()),
     }))?;
 
-    let subject = Subject::new("dataset", output_name(args, &output_facts)).with_digest(
+    let subject = Subject::new("dataset", output_name(output, &output_facts)).with_digest(
         output_facts.as_ref().map_or_else(
             || format!("sha256:{}", input_digest.to_hex()),
             |o| o.digest.clone(),
@@ -385,14 +496,14 @@ pub(crate) fn run(
     } else {
         attest(
             ws.attestations_dir(),
-            &ring,
-            &audit,
+            ring,
+            audit,
             &input_path,
             &input_name,
             input_digest,
             &output_facts,
             &report_path,
-            &rules,
+            rules,
             &run,
         )
         .map_err(|e| {
@@ -403,7 +514,14 @@ pub(crate) fn run(
         .ok()
     };
 
-    summary(args, global, &report, &report_dir, attestation.as_deref())?;
+    summary(
+        args,
+        global,
+        output,
+        &report,
+        &report_dir,
+        attestation.as_deref(),
+    )?;
     if !passed {
         for f in &failures {
             crate::output::note(&format!("gate failed: {f}"));
@@ -411,7 +529,7 @@ pub(crate) fn run(
         if !write_output {
             crate::output::note(&format!(
                 "{} was not written (use --keep-on-fail to write it anyway)",
-                args.output.display()
+                output.display()
             ));
         }
         return Ok(Outcome::GateFailed);
@@ -419,10 +537,10 @@ pub(crate) fn run(
     Ok(Outcome::Success)
 }
 
-fn output_name(args: &MaskArgs, facts: &Option<FileFacts>) -> String {
+fn output_name(output: &Path, facts: &Option<FileFacts>) -> String {
     match facts {
         Some(f) => f.path.clone(),
-        None => args.output.display().to_string(),
+        None => output.display().to_string(),
     }
 }
 
@@ -524,11 +642,12 @@ fn attest(
 fn summary(
     args: &MaskArgs,
     global: &GlobalArgs,
+    output: &Path,
     report: &Report,
     report_dir: &Path,
     attestation: Option<&str>,
 ) -> anyhow::Result<()> {
-    let to_stdout = args.output.as_os_str() == "-";
+    let to_stdout = output.as_os_str() == "-";
     match args.format {
         MaskFormat::Json => {
             let v = serde_json::json!({
@@ -564,7 +683,7 @@ fn summary(
             crate::output::note(&format!(
                 "masked {} -> {}: {} records, {} fields changed, {} findings, {} residual; {:.1} MB in {:.2} s ({:.1} MB/s)",
                 report.input.path,
-                args.output.display(),
+                output.display(),
                 report.records,
                 report.counts.fields_changed,
                 report.counts.findings_by_entity.values().sum::<u64>(),

@@ -5,6 +5,7 @@ mod keys;
 mod ledger;
 mod ledger_faults;
 mod mask;
+mod mask_dir;
 mod mask_subject;
 mod mask_unmask;
 mod policy;
