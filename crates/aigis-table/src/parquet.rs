@@ -32,7 +32,7 @@ const ARROW_BATCH_ROWS: usize = 2048;
 
 /// How to pull string leaves out of one (possibly nested) column.
 #[derive(Debug, Clone)]
-enum Plan {
+pub(crate) enum Plan {
     /// A string column: its index in the reader's column list.
     Leaf(usize),
     /// Struct children: (child index, child name, plan).
@@ -52,7 +52,7 @@ fn is_string(dt: &DataType) -> bool {
 
 /// Plans the string leaves of a column of type `dt` named `name`, adding
 /// each leaf's name to `columns`. `None` when it holds no strings.
-fn plan(dt: &DataType, name: &str, columns: &mut Vec<String>) -> Option<Plan> {
+pub(crate) fn plan(dt: &DataType, name: &str, columns: &mut Vec<String>) -> Option<Plan> {
     match dt {
         t if is_string(t) => {
             columns.push(name.to_owned());

@@ -477,16 +477,14 @@ impl Output {
             match &mut self.writer {
                 Writer::Bytes(sink) => write_bytes(sink, chunk, &mut self.carry)?,
                 Writer::Parquet(_) => {
-                    edits.extend(
-                        chunk
-                            .parquet
-                            .iter()
-                            .map(|(row, column, value)| ParquetEdit {
-                                row: *row,
-                                column: *column,
-                                value,
-                            }),
-                    );
+                    edits.extend(chunk.parquet.iter().map(|(row, column, ordinal, value)| {
+                        ParquetEdit {
+                            row: *row,
+                            column: *column,
+                            ordinal: *ordinal,
+                            value,
+                        }
+                    }));
                     suppressed.extend(&chunk.suppressed_rows);
                 }
             }

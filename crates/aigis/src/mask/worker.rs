@@ -69,8 +69,9 @@ pub(crate) struct ChunkOut {
     pub(crate) bytes: Vec<u8>,
     /// Pieces of long text lines inside `bytes`, in order.
     pub(crate) pieces: Vec<PieceMark>,
-    /// Parquet: (row in the batch, reader column, new value).
-    pub(crate) parquet: Vec<(usize, usize, String)>,
+    /// Parquet: (row in the batch, reader column, ordinal of the value
+    /// among the row's values of that column, new value).
+    pub(crate) parquet: Vec<(usize, usize, u32, String)>,
     /// Parquet: rows left out.
     pub(crate) suppressed_rows: Vec<usize>,
     /// Quarantine entries, one JSON object per line.
@@ -344,8 +345,21 @@ impl Shared<'_> {
                 rewrite_json(record.raw(), &edits, &mut out.bytes);
             }
             _ => {
+                // A leaf under a list gives several values per row: the
+                // writer finds each by its ordinal within the row.
+                let mut seen: Vec<(usize, u32)> = Vec::new();
                 for (field, fo) in record.fields().zip(&s.fields) {
                     let Some(c) = field.column() else { continue };
+                    let ordinal = match seen.iter_mut().find(|(col, _)| *col == c) {
+                        Some((_, n)) => {
+                            *n += 1;
+                            *n
+                        }
+                        None => {
+                            seen.push((c, 0));
+                            0
+                        }
+                    };
                     if self.dropped.get(c).copied().unwrap_or(false) {
                         continue;
                     }
@@ -353,9 +367,13 @@ impl Shared<'_> {
                         FieldOut::Set(v) => out.parquet.push((
                             record.index(),
                             c,
+                            ordinal,
                             s.values.get(v.clone()).unwrap_or_default().to_owned(),
                         )),
-                        FieldOut::Drop => out.parquet.push((record.index(), c, String::new())),
+                        FieldOut::Drop => {
+                            out.parquet
+                                .push((record.index(), c, ordinal, String::new()));
+                        }
                         FieldOut::Keep => {}
                     }
                 }

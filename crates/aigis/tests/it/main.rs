@@ -6,6 +6,7 @@ mod ledger;
 mod ledger_faults;
 mod mask;
 mod mask_dir;
+mod mask_parquet_nested;
 mod mask_subject;
 mod mask_unmask;
 mod policy;
