@@ -461,3 +461,64 @@ fn parquet_fuzz_seed() {
     let path = PathBuf::from(std::env::var_os("AIGIS_FUZZ_SEED").expect("AIGIS_FUZZ_SEED"));
     write_parquet(&path, 2);
 }
+
+#[test]
+fn parquet_rewrite_edits_every_leaf_nested_or_not() {
+    use crate::write::{ParquetEdit, ParquetRewriter};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.parquet");
+    write_parquet(&path, 2);
+    let opts = ReadOptions {
+        keep_raw: true,
+        ..ReadOptions::default()
+    };
+    let before = read_path(&path, &opts).unwrap();
+    let mut reader = open(&Input::named(&path, None), &opts).unwrap();
+    let meta = reader.parquet_metadata().unwrap().clone();
+    let columns = reader.columns();
+    let out_path = dir.path().join("out.parquet");
+    let out = std::fs::File::create(&out_path).unwrap();
+    let mut w = ParquetRewriter::new(out, &meta, &columns, &[], "out.parquet").unwrap();
+    let mut batch = Batch::new();
+    while reader.next_batch(&mut batch).unwrap() {
+        // Every value becomes `<value>`, found by (row, column, ordinal).
+        let mut values = Vec::new();
+        let mut keys = Vec::new();
+        for r in batch.records() {
+            let mut seen: Vec<(usize, u32)> = Vec::new();
+            for f in r.fields() {
+                let c = f.column().unwrap();
+                let ordinal = match seen.iter_mut().find(|(col, _)| *col == c) {
+                    Some((_, n)) => {
+                        *n += 1;
+                        *n
+                    }
+                    None => {
+                        seen.push((c, 0));
+                        0
+                    }
+                };
+                keys.push((r.index(), c, ordinal));
+                values.push(format!("<{}>", f.value()));
+            }
+        }
+        let edits: Vec<ParquetEdit<'_>> = keys
+            .iter()
+            .zip(&values)
+            .map(|(&(row, column, ordinal), value)| ParquetEdit {
+                row,
+                column,
+                ordinal,
+                value,
+            })
+            .collect();
+        w.write(batch.arrow().unwrap(), &edits, None).unwrap();
+    }
+    w.finish().unwrap();
+    let after = read_path(&out_path, &ReadOptions::default()).unwrap();
+    let expected: Vec<Row> = before
+        .into_iter()
+        .map(|(n, l, name, v)| (n, l, name, format!("<{v}>")))
+        .collect();
+    assert_eq!(after, expected);
+}
