@@ -24,7 +24,7 @@ use anyhow::Context as _;
 use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 
 use super::counts::Counts;
-use super::worker::{ChunkOut, Shared};
+use super::worker::{ASSUME_SHARE, ChunkOut, Shared};
 
 /// Batches that may wait between the reader thread and the workers.
 const CHANNEL_DEPTH: usize = 2;
@@ -241,6 +241,7 @@ struct State {
     ready: bool,
     priors: Vec<Option<ColumnPrior>>,
     whole_cell: Vec<Option<Entity>>,
+    assumed: Vec<Option<f32>>,
     dropped: Vec<bool>,
 }
 
@@ -330,6 +331,7 @@ impl State {
             ready: !table,
             priors: Vec::new(),
             whole_cell: vec![None; begin.columns.len()],
+            assumed: vec![None; begin.columns.len()],
             dropped,
             columns: begin.columns,
         };
@@ -344,6 +346,7 @@ impl State {
             columns: &self.columns,
             priors: (!self.priors.is_empty()).then_some(self.priors.as_slice()),
             whole_cell: &self.whole_cell,
+            assumed: &self.assumed,
             dropped: &self.dropped,
             delimiter: self.delimiter,
             verify: job.verify,
@@ -400,6 +403,16 @@ impl State {
                 && let Some(slot) = self.whole_cell.get_mut(i)
             {
                 *slot = cl.entity.clone();
+                let share = cl
+                    .entities
+                    .iter()
+                    .find(|(e, _)| Some(e) == cl.entity.as_ref())
+                    .map_or(0.0, |(_, share)| *share);
+                if share >= ASSUME_SHARE
+                    && let Some(a) = self.assumed.get_mut(i)
+                {
+                    *a = Some(cl.confidence.clamp(0.5, 1.0));
+                }
             }
         }
         self.ready = true;

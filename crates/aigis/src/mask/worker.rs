@@ -16,6 +16,11 @@ use super::counts::Tally;
 /// classified `direct_identifier`.
 pub(crate) const WHOLE_CELL: &str = "column_class";
 
+/// Share of a `direct_identifier` column's warm-up cells its entity must
+/// be found in for the rest of the column to be masked whole without a
+/// scan of each cell.
+pub(crate) const ASSUME_SHARE: f64 = 0.95;
+
 /// What the workers share for one input.
 pub(crate) struct Shared<'a> {
     pub(crate) scanner: &'a Scanner,
@@ -26,6 +31,10 @@ pub(crate) struct Shared<'a> {
     /// Per column: the entity to mask whole cells as, for columns
     /// classified `direct_identifier`.
     pub(crate) whole_cell: &'a [Option<Entity>],
+    /// Per column: masked whole without scanning, with this score (columns
+    /// classified `direct_identifier` whose entity was found in at least
+    /// [`ASSUME_SHARE`] of the warm-up cells).
+    pub(crate) assumed: &'a [Option<f32>],
     /// Per column: dropped by a column rule.
     pub(crate) dropped: &'a [bool],
     pub(crate) delimiter: u8,
@@ -197,7 +206,21 @@ impl Shared<'_> {
                 None => FieldHint::default(),
             };
             s.findings.clear();
-            self.scanner.scan_into(value, hint, &mut s.findings);
+            let assumed = col
+                .and_then(|c| Some((self.assumed.get(c).copied()??, self.whole_cell.get(c)?)))
+                .and_then(|(score, entity)| Some((score, entity.as_ref()?)));
+            match assumed {
+                // A column whose warm-up cells were all one identifier:
+                // the cell is masked whole as that entity without a scan.
+                Some((score, entity)) if !value.trim().is_empty() => s.findings.push(Finding {
+                    entity: entity.clone(),
+                    start: 0,
+                    end: value.len(),
+                    score,
+                    recognizer: WHOLE_CELL,
+                }),
+                _ => self.scanner.scan_into(value, hint, &mut s.findings),
+            }
             let piece = field.piece();
             if piece.continued {
                 s.findings.retain(|f| f.start < piece.owned_len);
