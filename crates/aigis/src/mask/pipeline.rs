@@ -10,8 +10,8 @@
 
 use std::io::Write;
 use std::ops::Range;
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use aigis_detect::{
     ColumnClass, ColumnClassification, ColumnPrior, Entity, PRIOR_WARMUP_ROWS, Scanner,
@@ -97,6 +97,55 @@ pub(crate) struct RunResult {
     pub(crate) sink: Sink,
 }
 
+/// Buffers handed back for reuse, so that steady state allocates (and
+/// page-faults) nothing per batch: the reader's batches come back from the
+/// masking thread, the workers' chunk outputs from the writer thread.
+#[derive(Default)]
+pub(crate) struct Recycler {
+    batches: Mutex<Vec<Batch>>,
+    chunks: Mutex<Vec<ChunkOut>>,
+}
+
+/// Buffers of each kind kept for reuse at most (more are freed).
+const RECYCLE_MAX: usize = 64;
+
+impl Recycler {
+    fn batch(&self) -> Batch {
+        self.batches
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default()
+    }
+
+    fn give_batch(&self, batch: Batch) {
+        if let Ok(mut v) = self.batches.lock()
+            && v.len() < RECYCLE_MAX
+        {
+            v.push(batch);
+        }
+    }
+
+    /// An emptied chunk output (its buffers keep their capacity).
+    pub(crate) fn chunk(&self) -> ChunkOut {
+        let mut c = self
+            .chunks
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default();
+        c.reset();
+        c
+    }
+
+    fn give_chunks(&self, chunks: Vec<ChunkOut>) {
+        if let Ok(mut v) = self.chunks.lock() {
+            let room = RECYCLE_MAX.saturating_sub(v.len());
+            v.extend(chunks.into_iter().take(room));
+        }
+    }
+}
+
 /// From the reader thread.
 enum Msg {
     Begin(Begin),
@@ -129,17 +178,19 @@ pub(crate) fn run(
         .thread_name(|i| format!("aigis-mask-{i}"))
         .build()
         .context("cannot start the masking threads")?;
+    let recycler = Recycler::default();
+    let recycler = &recycler;
     std::thread::scope(|scope| -> anyhow::Result<RunResult> {
         let (tx, rx) = sync_channel(CHANNEL_DEPTH);
         let read = job.read.clone();
         let input = job.input;
-        scope.spawn(move || read_input(input, &read, &tx));
+        scope.spawn(move || read_input(input, &read, &tx, recycler));
         let begin = match rx.recv() {
             Ok(Msg::Begin(begin)) => begin,
             Ok(Msg::Failed(e)) => return Err(anyhow::Error::new(e)),
             _ => anyhow::bail!("the input was never opened"),
         };
-        let (mut state, output) = State::new(job, begin, sink)?;
+        let (mut state, output) = State::new(job, begin, sink, recycler)?;
         let (wtx, wrx) = sync_channel::<Masked>(WRITE_DEPTH);
         let writer = scope.spawn(move || output.run(&wrx, quarantine, progress));
         let mut stats = ReadStats::default();
@@ -184,7 +235,7 @@ pub(crate) fn run(
     })
 }
 
-fn read_input(input: &Input, opts: &ReadOptions, tx: &SyncSender<Msg>) {
+fn read_input(input: &Input, opts: &ReadOptions, tx: &SyncSender<Msg>, recycler: &Recycler) {
     let mut reader = match aigis_table::open(input, opts) {
         Ok(r) => r,
         Err(e) => {
@@ -202,7 +253,7 @@ fn read_input(input: &Input, opts: &ReadOptions, tx: &SyncSender<Msg>) {
         return;
     }
     loop {
-        let mut batch = Batch::new();
+        let mut batch = recycler.batch();
         match reader.next_batch(&mut batch) {
             Ok(true) => {
                 if tx.send(Msg::Batch(batch)).is_err() {
@@ -231,7 +282,8 @@ struct Masked {
 }
 
 /// Per-input state of the masking (main) thread.
-struct State {
+struct State<'r> {
+    recycler: &'r Recycler,
     format: InputFormat,
     columns: Arc<[String]>,
     delimiter: u8,
@@ -246,7 +298,8 @@ struct State {
 }
 
 /// The writer thread's side: output, counters, column profile.
-struct Output {
+struct Output<'r> {
+    recycler: &'r Recycler,
     counts: Counts,
     profile: Option<TableProfile>,
     writer: Writer,
@@ -255,8 +308,13 @@ struct Output {
     carry: usize,
 }
 
-impl State {
-    fn new(job: &MaskJob<'_>, begin: Begin, mut sink: Sink) -> anyhow::Result<(State, Output)> {
+impl<'r> State<'r> {
+    fn new(
+        job: &MaskJob<'_>,
+        begin: Begin,
+        mut sink: Sink,
+        recycler: &'r Recycler,
+    ) -> anyhow::Result<(State<'r>, Output<'r>)> {
         let format = job.input.format;
         let table = format.is_table() && !begin.columns.is_empty();
         if let Some(subject) = job.rules.subject_column()
@@ -317,12 +375,14 @@ impl State {
             }
         };
         let output = Output {
+            recycler,
             counts: Counts::default(),
             profile: table.then(|| TableProfile::new(&begin.columns)),
             writer,
             carry: 0,
         };
         let state = State {
+            recycler,
             format,
             delimiter: begin.delimiter,
             warmup: Vec::new(),
@@ -347,6 +407,7 @@ impl State {
             priors: (!self.priors.is_empty()).then_some(self.priors.as_slice()),
             whole_cell: &self.whole_cell,
             assumed: &self.assumed,
+            recycler: self.recycler,
             dropped: &self.dropped,
             delimiter: self.delimiter,
             verify: job.verify,
@@ -371,7 +432,9 @@ impl State {
             }
             return self.end_warmup(job, pool, out);
         }
-        self.mask(job, pool, &batch, out)
+        self.mask(job, pool, &batch, out)?;
+        self.recycler.give_batch(batch);
+        Ok(())
     }
 
     /// Learns priors and classes from the held rows, then masks them.
@@ -418,6 +481,7 @@ impl State {
         self.ready = true;
         for batch in std::mem::take(&mut self.warmup) {
             self.mask(job, pool, &batch, out)?;
+            self.recycler.give_batch(batch);
         }
         Ok(())
     }
@@ -455,7 +519,7 @@ impl State {
     }
 }
 
-impl Output {
+impl Output<'_> {
     /// The writer thread: writes masked batches in order until the
     /// channel closes; hands back the counters, the column profile and
     /// the sink.
@@ -468,6 +532,7 @@ impl Output {
         for masked in rx {
             self.write(&masked, quarantine)?;
             progress(masked.input_bytes);
+            self.recycler.give_chunks(masked.chunks);
         }
         let sink = match self.writer {
             Writer::Bytes(s) => s,

@@ -42,6 +42,8 @@ pub(crate) struct Shared<'a> {
     pub(crate) gate_min: f32,
     /// Only build the column profile (the warm-up pass).
     pub(crate) profile_only: bool,
+    /// Where chunk outputs come from (reused buffers).
+    pub(crate) recycler: &'a super::pipeline::Recycler,
 }
 
 /// A text record that is one piece of a line longer than the reader's
@@ -89,6 +91,19 @@ pub(crate) struct ChunkOut {
     pub(crate) profile: Option<TableProfile>,
 }
 
+impl ChunkOut {
+    /// Empties every buffer, keeping its capacity.
+    pub(crate) fn reset(&mut self) {
+        self.bytes.clear();
+        self.pieces.clear();
+        self.parquet.clear();
+        self.suppressed_rows.clear();
+        self.quarantine.clear();
+        self.counts = Tally::default();
+        self.profile = None;
+    }
+}
+
 /// How one field ends up.
 enum FieldOut {
     Keep,
@@ -113,10 +128,8 @@ struct Scratch {
 impl Shared<'_> {
     /// Masks `range` of `batch`.
     pub(crate) fn run(&self, batch: &Batch, range: std::ops::Range<usize>) -> ChunkOut {
-        let mut out = ChunkOut {
-            profile: (!self.columns.is_empty()).then(|| TableProfile::new(self.columns)),
-            ..ChunkOut::default()
-        };
+        let mut out = self.recycler.chunk();
+        out.profile = (!self.columns.is_empty()).then(|| TableProfile::new(self.columns));
         let mut s = Scratch {
             findings: Vec::new(),
             again: Vec::new(),
