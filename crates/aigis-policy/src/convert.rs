@@ -42,11 +42,13 @@ fn value_in(json: &Json) -> Option<RegoValue> {
             if map.keys().next().is_some_and(|k| k == SERDE_NUMBER_KEY) {
                 return defined(RegoValue::from(json.clone()));
             }
-            let mut out = BTreeMap::new();
-            for (k, v) in map {
-                out.insert(RegoValue::from(k.as_str()), value_in(v)?);
-            }
-            RegoValue::from(out)
+            // Collected, not inserted one by one: the map is built in bulk
+            // from the (already sorted) entries.
+            let fields = map
+                .iter()
+                .map(|(k, v)| Some((RegoValue::from(k.as_str()), value_in(v)?)))
+                .collect::<Option<BTreeMap<_, _>>>()?;
+            RegoValue::from(fields)
         }
     })
 }
