@@ -1,8 +1,10 @@
 //! Decisions per second: the built-in library compiled once, the endpoint
 //! policy evaluated over one endpoint manifest per decision, on one core.
-//! `compiled/*` is the bytecode hot path ([`CompiledDecision`]), each
-//! decision including the conversion of the JSON input; `interpreter/*`
-//! is the tree-walking engine `policy check` uses.
+//! `compiled/*` is the bytecode hot path ([`CompiledDecision::decide`]),
+//! each decision including the conversion of the JSON input and of the
+//! result; `compiled_value/*` converts an owned copy of the input with
+//! regorus' serde conversion instead; `interpreter/*` is the tree-walking
+//! engine `policy check` uses.
 //!
 //! `cargo bench -p aigis-policy --bench decisions`
 
@@ -34,7 +36,18 @@ fn decisions(c: &mut Criterion) {
     for (name, doc) in [("allowed", &good), ("denied", &bad)] {
         let mut d = compiled.clone();
         group.bench_function(format!("compiled/{name}"), |b| {
-            b.iter(|| d.decide(regorus::Value::from(doc.input.clone())).unwrap())
+            b.iter(|| d.decide(&doc.input).unwrap())
+        });
+    }
+    // The same decisions through regorus' serde conversion of an owned
+    // copy of the input.
+    for (name, doc) in [("allowed", &good), ("denied", &bad)] {
+        let mut d = compiled.clone();
+        group.bench_function(format!("compiled_value/{name}"), |b| {
+            b.iter(|| {
+                d.decide_value(regorus::Value::from(doc.input.clone()))
+                    .unwrap()
+            })
         });
     }
     for (name, doc) in [("allowed", &good), ("denied", &bad)] {

@@ -13,6 +13,7 @@ use regorus::rvm::Program;
 use regorus::rvm::vm::RegoVM;
 use serde_json::Value;
 
+use crate::convert;
 use crate::engine::Engine;
 use crate::error::{PolicyError, regorus_location};
 
@@ -20,6 +21,8 @@ use crate::error::{PolicyError, regorus_location};
 pub struct CompiledDecision {
     rule: String,
     program: Arc<Program>,
+    /// The engine's data document, `None` when it has none.
+    data: Option<regorus::Value>,
     vm: RegoVM,
 }
 
@@ -27,9 +30,14 @@ impl Clone for CompiledDecision {
     fn clone(&self) -> Self {
         let mut vm = RegoVM::new();
         vm.load_program(self.program.clone());
+        if let Some(data) = &self.data {
+            // Accepted once by `new` for this very program.
+            let _ = vm.set_data(data.clone());
+        }
         CompiledDecision {
             rule: self.rule.clone(),
             program: self.program.clone(),
+            data: self.data.clone(),
             vm,
         }
     }
@@ -65,19 +73,31 @@ impl CompiledDecision {
                 .map_err(|e| compile_err(anyhow::anyhow!("{e}")))?;
         let mut vm = RegoVM::new();
         vm.load_program(program.clone());
-        if !engine.data().is_null() {
-            vm.set_data(regorus::Value::from(engine.data().clone()))
+        let data = if engine.data().is_null() {
+            None
+        } else {
+            let data = convert::to_regorus(engine.data());
+            vm.set_data(data.clone())
                 .map_err(|e| compile_err(anyhow::anyhow!("{e}")))?;
-        }
+            Some(data)
+        };
         Ok(CompiledDecision {
             rule: rule.to_string(),
             program,
+            data,
             vm,
         })
     }
 
-    /// Runs the rule for one input; `None` when undefined.
-    pub fn decide(&mut self, input: regorus::Value) -> Result<Option<Value>, PolicyError> {
+    /// Runs the rule for one JSON input (converted here, without copying
+    /// the JSON); `None` when undefined.
+    pub fn decide(&mut self, input: &Value) -> Result<Option<Value>, PolicyError> {
+        self.decide_value(convert::to_regorus(input))
+    }
+
+    /// Runs the rule for an input already converted to a regorus value;
+    /// `None` when undefined.
+    pub fn decide_value(&mut self, input: regorus::Value) -> Result<Option<Value>, PolicyError> {
         self.vm.set_input(input);
         let value = self.vm.execute().map_err(|e| PolicyError::Eval {
             query: self.rule.clone(),
@@ -89,7 +109,7 @@ impl CompiledDecision {
         if value == regorus::Value::Undefined {
             return Ok(None);
         }
-        serde_json::to_value(&value)
+        convert::to_json(&value)
             .map(Some)
             .map_err(|e| PolicyError::Eval {
                 query: self.rule.clone(),
@@ -106,6 +126,28 @@ mod tests {
     use super::*;
     use crate::{EngineOptions, Parser, PolicyBundle, TestFiles, load_str};
     use std::path::Path;
+
+    /// A clone decides with the engine's data, like the original.
+    #[test]
+    fn clone_keeps_data() {
+        let mut bundle = PolicyBundle::new();
+        bundle.add(
+            "t.rego",
+            "package t\nimport rego.v1\nallow if input.x == data.limit\n",
+        );
+        let engine = Engine::new(
+            &bundle,
+            &serde_json::json!({"limit": 3}),
+            &EngineOptions::default(),
+        )
+        .unwrap();
+        let compiled = CompiledDecision::new(&engine, "data.t.allow").unwrap();
+        let input = serde_json::json!({"x": 3});
+        assert_eq!(
+            compiled.clone().decide(&input).unwrap(),
+            Some(Value::Bool(true))
+        );
+    }
 
     /// The bytecode gives what the interpreter gives, for every example
     /// endpoint (allowed and denied) and some edited copies.
@@ -134,8 +176,12 @@ mod tests {
                 let mut e = engine.clone();
                 e.set_input(doc);
                 let want = e.eval_rule(rule).unwrap();
-                let got = compiled.decide(regorus::Value::from(doc.clone())).unwrap();
+                let got = compiled.decide(doc).unwrap();
                 assert_eq!(got, want, "{rule} on {doc}");
+                let got = compiled
+                    .decide_value(regorus::Value::from(doc.clone()))
+                    .unwrap();
+                assert_eq!(got, want, "{rule} on {doc} (regorus value)");
             }
         }
     }

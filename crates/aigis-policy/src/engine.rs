@@ -188,7 +188,7 @@ impl Engine {
         }
         if !data.is_null() {
             inner
-                .add_data(regorus::Value::from(data.clone()))
+                .add_data(crate::convert::to_regorus(data))
                 .map_err(|e| PolicyError::Data {
                     path: "<data>".into(),
                     message: format!("{e:#}"),
@@ -249,7 +249,7 @@ impl Engine {
 
     /// Sets `input` for the next evaluations.
     pub fn set_input(&mut self, input: &Value) {
-        self.inner.set_input(regorus::Value::from(input.clone()));
+        self.inner.set_input(crate::convert::to_regorus(input));
     }
 
     /// Sets `input` from an already converted regorus value.
@@ -395,7 +395,7 @@ fn eval_error(query: &str, err: &anyhow::Error) -> PolicyError {
 }
 
 fn to_json(value: &regorus::Value, what: &str) -> Result<Value, PolicyError> {
-    serde_json::to_value(value).map_err(|e| PolicyError::Eval {
+    crate::convert::to_json(value).map_err(|e| PolicyError::Eval {
         query: what.to_string(),
         path: None,
         line: 0,

@@ -40,6 +40,7 @@ mod bundle;
 mod check;
 mod compiled;
 mod config;
+mod convert;
 mod decision;
 mod engine;
 mod error;
