@@ -133,8 +133,9 @@ impl ColumnProfile {
         }
         self.cells += 1;
         self.bytes += trimmed.len() as u64;
-        self.words += trimmed.split_whitespace().count() as u64;
-        let total = non_ws(trimmed) as f32;
+        let (words, total) = words_and_non_ws(trimmed);
+        self.words += words as u64;
+        let total = total as f32;
         // Coverage per entity (findings do not overlap).
         let mut seen: [(Option<&Entity>, usize); 4] = [(None, 0); 4];
         let mut extra: Vec<(&Entity, usize)> = Vec::new();
@@ -313,6 +314,31 @@ impl TableProfile {
     }
 }
 
+/// Whitespace-separated words of `s` and its non-whitespace characters,
+/// in one pass (`split_whitespace().count()` and [`non_ws`]).
+fn words_and_non_ws(s: &str) -> (usize, usize) {
+    let (mut words, mut non, mut in_word) = (0, 0, false);
+    let mut step = |ws: bool| {
+        if ws {
+            in_word = false;
+        } else {
+            non += 1;
+            words += usize::from(!in_word);
+            in_word = true;
+        }
+    };
+    if s.is_ascii() {
+        for &b in s.as_bytes() {
+            step(b == b' ' || (b'\t'..=b'\r').contains(&b));
+        }
+    } else {
+        for c in s.chars() {
+            step(c.is_whitespace());
+        }
+    }
+    (words, non)
+}
+
 fn non_ws(s: &str) -> usize {
     if s.is_ascii() {
         // Same set as `char::is_whitespace` on ASCII (tab to CR, space).
@@ -426,6 +452,34 @@ pub(crate) fn header_hint(name: &str) -> Option<Entity> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn words_and_non_ws_agree_with_std(s in "[ a\t\n\u{0b}\u{0c}\rü\u{2003}\u{a0}x]{0,40}") {
+            proptest::prop_assert_eq!(
+                words_and_non_ws(&s),
+                (s.split_whitespace().count(), s.chars().filter(|c| !c.is_whitespace()).count())
+            );
+        }
+    }
+
+    #[test]
+    fn words_and_non_ws_match_the_std_definitions() {
+        for s in [
+            "",
+            "a",
+            "  two words ",
+            "tab\tand\nnewline\r\x0b\x0cend",
+            "ünï cödé\u{2003}wide space",
+            "   ",
+        ] {
+            assert_eq!(
+                words_and_non_ws(s),
+                (s.split_whitespace().count(), non_ws(s)),
+                "{s:?}"
+            );
+        }
+    }
 
     fn f(e: Entity, s: usize, t: usize) -> Finding {
         Finding {
