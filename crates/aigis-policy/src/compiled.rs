@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use regorus::rvm::Program;
 use regorus::rvm::vm::RegoVM;
+use regorus::utils::limits::ExecutionTimerConfig;
 use serde_json::Value;
 
 use crate::convert;
@@ -21,6 +22,8 @@ use crate::error::{PolicyError, regorus_location};
 pub struct CompiledDecision {
     rule: String,
     program: Arc<Program>,
+    /// The engine's wall-clock limit, for every VM of this decision.
+    timer: ExecutionTimerConfig,
     /// The engine's data document, `None` when it has none.
     data: Option<regorus::Value>,
     vm: RegoVM,
@@ -28,7 +31,7 @@ pub struct CompiledDecision {
 
 impl Clone for CompiledDecision {
     fn clone(&self) -> Self {
-        let mut vm = RegoVM::new();
+        let mut vm = limited_vm(self.timer);
         vm.load_program(self.program.clone());
         if let Some(data) = &self.data {
             // Accepted once by `new` for this very program.
@@ -37,6 +40,7 @@ impl Clone for CompiledDecision {
         CompiledDecision {
             rule: self.rule.clone(),
             program: self.program.clone(),
+            timer: self.timer,
             data: self.data.clone(),
             vm,
         }
@@ -71,7 +75,8 @@ impl CompiledDecision {
         let program =
             regorus::languages::rego::compiler::Compiler::compile_from_policy(&policy, &[rule])
                 .map_err(|e| compile_err(anyhow::anyhow!("{e}")))?;
-        let mut vm = RegoVM::new();
+        let timer = engine.timer();
+        let mut vm = limited_vm(timer);
         vm.load_program(program.clone());
         let data = if engine.data().is_null() {
             None
@@ -84,6 +89,7 @@ impl CompiledDecision {
         Ok(CompiledDecision {
             rule: rule.to_string(),
             program,
+            timer,
             data,
             vm,
         })
@@ -121,6 +127,16 @@ impl CompiledDecision {
     }
 }
 
+/// A VM bounded like the interpreter: by the engine's wall-clock limit,
+/// not by the VM's default cap of 25,000 instructions (which would refuse
+/// large inputs the interpreter decides).
+fn limited_vm(timer: ExecutionTimerConfig) -> RegoVM {
+    let mut vm = RegoVM::new();
+    vm.set_execution_timer_config(Some(timer));
+    vm.set_max_instructions(usize::MAX);
+    vm
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +163,36 @@ mod tests {
             compiled.clone().decide(&input).unwrap(),
             Some(Value::Bool(true))
         );
+    }
+
+    /// Inputs that take the VM past its default 25,000 instructions are
+    /// decided (as the interpreter decides them); the engine's time limit
+    /// still stops a decision that runs too long.
+    #[test]
+    fn large_inputs_are_bounded_by_time_not_instructions() {
+        let mut bundle = PolicyBundle::new();
+        bundle.add(
+            "t.rego",
+            "package t\nimport rego.v1\ndeny contains x if { some x in input.items; x > 1000000 }\n\
+             big contains [x, y] if { some x in input.items; some y in input.items }\n",
+        );
+        let items: Vec<u64> = (0..30_000).collect();
+        let input = serde_json::json!({ "items": items });
+        let engine = Engine::new(&bundle, &Value::Null, &EngineOptions::default()).unwrap();
+        let mut compiled = CompiledDecision::new(&engine, "data.t.deny").unwrap();
+        let mut e = engine.clone();
+        e.set_input(&input);
+        let want = e.eval_rule("data.t.deny").unwrap();
+        assert_eq!(compiled.decide(&input).unwrap(), want);
+        assert_eq!(compiled.clone().decide(&input).unwrap(), want);
+
+        let quick = EngineOptions {
+            time_limit: std::time::Duration::from_millis(50),
+            ..EngineOptions::default()
+        };
+        let engine = Engine::new(&bundle, &Value::Null, &quick).unwrap();
+        let mut compiled = CompiledDecision::new(&engine, "data.t.big").unwrap();
+        assert!(compiled.decide(&input).is_err());
     }
 
     /// The bytecode gives what the interpreter gives, for every example

@@ -96,6 +96,9 @@ pub struct PackageInfo {
 #[derive(Clone)]
 pub struct Engine {
     inner: regorus::Engine,
+    /// The wall-clock limit of one evaluation (also given to compiled
+    /// decisions).
+    time_limit: Duration,
     packages: Arc<Vec<PackageInfo>>,
     digest: Arc<str>,
     data: Arc<Value>,
@@ -221,6 +224,7 @@ impl Engine {
         packages.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Engine {
             inner,
+            time_limit: options.time_limit,
             packages: Arc::new(packages),
             digest: bundle.digest().into(),
             data: Arc::new(data.clone()),
@@ -230,6 +234,14 @@ impl Engine {
     /// The prepared regorus engine (for compiling to bytecode).
     pub(crate) fn regorus(&self) -> &regorus::Engine {
         &self.inner
+    }
+
+    /// The execution timer every evaluation runs under.
+    pub(crate) fn timer(&self) -> ExecutionTimerConfig {
+        ExecutionTimerConfig {
+            limit: self.time_limit,
+            check_interval: TIMER_CHECK_INTERVAL,
+        }
     }
 
     /// The base data document.
