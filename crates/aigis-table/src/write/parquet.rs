@@ -17,7 +17,7 @@ use std::sync::Arc;
 use arrow_array::builder::{LargeStringBuilder, StringBuilder, StringViewBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::{
-    Array, ArrayRef, FixedSizeListArray, LargeListArray, ListArray, MapArray, RecordBatch,
+    Array, ArrayRef, FixedSizeListArray, GenericListArray, MapArray, OffsetSizeTrait, RecordBatch,
     StructArray,
 };
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
@@ -407,6 +407,26 @@ fn span<O: Copy + TryInto<usize>>(start: Option<&O>, end: Option<&O>) -> std::op
     }
 }
 
+/// A list or large list rebuilt with its values rebuilt along `inner`.
+fn rebuild_list<O: OffsetSizeTrait>(
+    l: &GenericListArray<O>,
+    inner: &Plan,
+    per_leaf: &HashMap<usize, HashMap<usize, &str>>,
+) -> Result<ArrayRef, String> {
+    let (DataType::List(field) | DataType::LargeList(field)) = l.data_type() else {
+        return Err("unexpected list type".to_owned());
+    };
+    let values = rebuild_plan(inner, l.values(), per_leaf)?;
+    let rebuilt = GenericListArray::<O>::try_new(
+        field.clone(),
+        l.offsets().clone(),
+        values,
+        l.nulls().cloned(),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(Arc::new(rebuilt))
+}
+
 /// `array` rebuilt along `plan` with the leaf edits of `per_leaf` (leaf
 /// column -> flat index -> new value); everything else (offsets,
 /// validity, types, other children) is kept as it was.
@@ -452,31 +472,9 @@ fn rebuild_plan(
         }
         Plan::List(inner) => {
             if let Some(l) = array.as_list_opt::<i32>() {
-                let DataType::List(field) = l.data_type() else {
-                    return Err("unexpected list type".to_owned());
-                };
-                let values = rebuild_plan(inner, l.values(), per_leaf)?;
-                let rebuilt = ListArray::try_new(
-                    field.clone(),
-                    l.offsets().clone(),
-                    values,
-                    l.nulls().cloned(),
-                )
-                .map_err(|e| e.to_string())?;
-                Ok(Arc::new(rebuilt))
+                rebuild_list(l, inner, per_leaf)
             } else if let Some(l) = array.as_list_opt::<i64>() {
-                let DataType::LargeList(field) = l.data_type() else {
-                    return Err("unexpected list type".to_owned());
-                };
-                let values = rebuild_plan(inner, l.values(), per_leaf)?;
-                let rebuilt = LargeListArray::try_new(
-                    field.clone(),
-                    l.offsets().clone(),
-                    values,
-                    l.nulls().cloned(),
-                )
-                .map_err(|e| e.to_string())?;
-                Ok(Arc::new(rebuilt))
+                rebuild_list(l, inner, per_leaf)
             } else if let Some(l) = array.as_fixed_size_list_opt() {
                 let DataType::FixedSizeList(field, size) = l.data_type() else {
                     return Err("unexpected list type".to_owned());

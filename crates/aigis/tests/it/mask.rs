@@ -156,20 +156,12 @@ fn parquet_keeps_schema_and_types() {
         ),
     ])
     .unwrap();
-    let file = std::fs::File::create(ws.dir.path().join("in.parquet")).unwrap();
-    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
+    crate::util::write_parquet(&ws.dir.path().join("in.parquet"), &batch);
     ws.cmd()
         .args(["mask", "in.parquet", "-o", "out.parquet", "-q"])
         .assert()
         .success();
-    let file = std::fs::File::open(ws.dir.path().join("out.parquet")).unwrap();
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-        .unwrap()
-        .build()
-        .unwrap();
-    let out: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
+    let out = crate::util::read_parquet(&ws.dir.path().join("out.parquet"));
     assert_eq!(out[0].schema(), batch.schema());
     let col = out[0]
         .column(1)

@@ -33,12 +33,7 @@ fn a_directory_is_masked_file_by_file() {
     assert!(events.contains("\"n\":1"), "{events}");
     assert!(!dir.join("masked/.hidden.txt").exists());
     // One run per file in the ledger.
-    let log = ws
-        .cmd()
-        .args(["ledger", "log", "--format", "json"])
-        .output()
-        .unwrap();
-    let log = String::from_utf8_lossy(&log.stdout);
+    let log = ws.out(&["ledger", "log", "--format", "json"]);
     assert_eq!(log.matches("\"mask.run\"").count(), 2, "{log}");
 }
 

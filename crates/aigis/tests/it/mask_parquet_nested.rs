@@ -82,22 +82,12 @@ fn input() -> RecordBatch {
 fn nested_strings_are_masked_in_place() {
     let ws = Ws::new();
     let batch = input();
-    let file = std::fs::File::create(ws.dir.path().join("in.parquet")).unwrap();
-    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
+    crate::util::write_parquet(&ws.dir.path().join("in.parquet"), &batch);
     ws.cmd()
         .args(["mask", "in.parquet", "-o", "out.parquet", "-q"])
         .assert()
         .success();
-    let file = std::fs::File::open(ws.dir.path().join("out.parquet")).unwrap();
-    let out: Vec<RecordBatch> =
-        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-            .unwrap()
-            .build()
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+    let out = crate::util::read_parquet(&ws.dir.path().join("out.parquet"));
     let out = &out[0];
     assert_eq!(out.schema(), batch.schema());
     assert_eq!(out.num_rows(), 3);

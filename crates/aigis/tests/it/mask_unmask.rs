@@ -67,12 +67,7 @@ fn tokenized_column_round_trips() {
     let back = std::fs::read_to_string(dir.join("back.csv")).unwrap();
     assert_eq!(back, input);
     // Each use is in the ledger, with counts only.
-    let log = ws
-        .cmd()
-        .args(["ledger", "log", "--format", "json"])
-        .output()
-        .unwrap();
-    let log = String::from_utf8_lossy(&log.stdout);
+    let log = ws.out(&["ledger", "log", "--format", "json"]);
     assert!(log.contains("mask.unmask"), "{log}");
     assert!(!log.contains(&input.lines().nth(1).unwrap()[3..10]));
     // A column that is not in the file is a clear error.

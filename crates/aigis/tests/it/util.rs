@@ -146,3 +146,22 @@ pub fn scan_json(dir: &std::path::Path, args: &[&str]) -> (i32, Vec<serde_json::
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Writes `batch` as a Parquet file at `path`.
+pub fn write_parquet(path: &std::path::Path, batch: &arrow_array::RecordBatch) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    w.write(batch).unwrap();
+    w.close().unwrap();
+}
+
+/// Every record batch of the Parquet file at `path`.
+pub fn read_parquet(path: &std::path::Path) -> Vec<arrow_array::RecordBatch> {
+    let file = std::fs::File::open(path).unwrap();
+    parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
