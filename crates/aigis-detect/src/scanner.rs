@@ -422,7 +422,9 @@ impl Scanner {
 }
 
 /// Context windows of the last span looked at (alternatives for one span
-/// share them) and the field name's words, computed once per field.
+/// share them) and the field name's words, computed once per field. Both
+/// are handed out by reference: a window is 136 bytes, and copying them
+/// per finding showed up in profiles.
 #[derive(Default)]
 struct WindowCache<'t> {
     span: Option<(usize, usize, context::Window<'t>, context::Window<'t>)>,
@@ -436,26 +438,38 @@ impl<'t> WindowCache<'t> {
         text: &'t [u8],
         start: usize,
         end: usize,
-    ) -> (context::Window<'t>, context::Window<'t>) {
-        match self.span {
-            Some((s, e, b, a)) if s == start && e == end => (b, a),
-            _ => {
-                let b = context::words_before(text, start, context::WORDS_BEFORE);
-                let a = context::words_after(text, end, context::WORDS_AFTER);
-                self.span = Some((start, end, b, a));
-                (b, a)
-            }
+    ) -> (&context::Window<'t>, &context::Window<'t>) {
+        if !matches!(self.span, Some((s, e, _, _)) if s == start && e == end) {
+            self.span = Some((
+                start,
+                end,
+                context::words_before(text, start, context::WORDS_BEFORE),
+                context::words_after(text, end, context::WORDS_AFTER),
+            ));
+        }
+        match &self.span {
+            Some((_, _, b, a)) => (b, a),
+            None => unreachable_windows(),
         }
     }
 
     /// The words of the field's name, or `None` for a generic name
     /// (`text`, `message`, ...) that is no evidence.
-    fn name(&mut self, name: &'t str) -> Option<context::Window<'t>> {
-        *self.name.get_or_insert_with(|| {
-            (!context::generic_field_name(name))
-                .then(|| context::words_before(name.as_bytes(), name.len(), 8))
-        })
+    fn name(&mut self, name: &'t str) -> Option<&context::Window<'t>> {
+        self.name
+            .get_or_insert_with(|| {
+                (!context::generic_field_name(name))
+                    .then(|| context::words_before(name.as_bytes(), name.len(), 8))
+            })
+            .as_ref()
     }
+}
+
+/// Empty windows, for the branch [`WindowCache::windows`] never takes
+/// (the span was just set), so that no `unwrap` is needed.
+fn unreachable_windows<'a, 't>() -> (&'a context::Window<'t>, &'a context::Window<'t>) {
+    static EMPTY: context::Window<'static> = context::Window::EMPTY;
+    (&EMPTY, &EMPTY)
 }
 
 fn position_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
