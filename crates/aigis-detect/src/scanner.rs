@@ -364,16 +364,20 @@ impl Scanner {
     }
 }
 
-/// The last field name seen on this thread and, per context entry of the
-/// scanner that saw it, whether the name matches the entry's words: table
-/// cells of one column share the answer instead of recomputing it.
+/// Field names recently seen on this thread and, per context entry of the
+/// scanner that saw them, whether the name matches the entry's words:
+/// table cells of one column share the answer instead of recomputing it.
+/// Several names are kept because a table is scanned row by row, so the
+/// column (and its name) changes from one cell to the next.
 #[derive(Default)]
 struct NameMemo {
     scanner: u64,
-    name: String,
-    /// Per context entry: `None` not yet asked, `Some(answer)`.
-    hits: Vec<Option<Option<usize>>>,
+    /// (name, per context entry: `None` not yet asked, `Some(answer)`).
+    names: Vec<(String, Vec<Option<Option<usize>>>)>,
 }
+
+/// Names remembered per thread; past this the memo starts over.
+const NAME_MEMO_SIZE: usize = 64;
 
 thread_local! {
     static NAME_MEMO: std::cell::RefCell<NameMemo> = std::cell::RefCell::new(NameMemo::default());
@@ -381,7 +385,7 @@ thread_local! {
 
 impl Scanner {
     /// The phrase of context entry `ci` that field name `name` matches,
-    /// if any (memoised per thread for the last name).
+    /// if any (memoised per thread for recent names).
     fn name_match<'t>(
         &self,
         name: &'t str,
@@ -399,18 +403,29 @@ impl Scanner {
             let Ok(mut m) = m.try_borrow_mut() else {
                 return direct();
             };
-            if m.scanner != self.id || m.name != name || m.hits.len() != self.context.len() {
+            if m.scanner != self.id {
                 m.scanner = self.id;
-                m.name.clear();
-                m.name.push_str(name);
-                m.hits.clear();
-                m.hits.resize(self.context.len(), None);
+                m.names.clear();
             }
-            match m.hits.get(ci).copied() {
+            let entries = self.context.len();
+            let at = match m.names.iter().position(|(n, _)| n == name) {
+                Some(at) => at,
+                None => {
+                    if m.names.len() >= NAME_MEMO_SIZE {
+                        m.names.clear();
+                    }
+                    m.names.push((name.to_string(), vec![None; entries]));
+                    m.names.len() - 1
+                }
+            };
+            let Some((_, hits)) = m.names.get_mut(at) else {
+                return direct();
+            };
+            match hits.get(ci).copied() {
                 Some(Some(answer)) => answer,
                 Some(None) => {
                     let answer = direct();
-                    if let Some(slot) = m.hits.get_mut(ci) {
+                    if let Some(slot) = hits.get_mut(ci) {
                         *slot = Some(answer);
                     }
                     answer
