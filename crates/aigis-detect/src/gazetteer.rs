@@ -3,8 +3,9 @@
 //! The lists live in `data/*.txt.z` (zlib-compressed, one folded entry per
 //! line; `data/SOURCES.md` says where each comes from and under which
 //! licence; `data/gen/build_gazetteer.py` regenerates them). They are
-//! inflated once per process on first use into one hash map from folded
-//! word to a bit set of [`class`]es. Multi-word places ("port elizabeth")
+//! inflated once per process on first use into one table from folded word
+//! to a bit set of [`class`]es (a fingerprint table, see `Table`).
+//! Multi-word places ("port elizabeth")
 //! are keyed with single spaces, and their first word carries
 //! [`class::PLACE_START`] so callers know to try the longer key.
 
@@ -72,11 +73,12 @@ fn hash(b: &[u8]) -> u64 {
 ///
 /// Not storing keys means a word that is in no list can be taken for one
 /// that is, if its fingerprint equals that of an entry in its probe
-/// sequence. The table is kept at most half full, so an unknown word is
-/// compared with about 2.5 entries on average and the chance of such a
-/// false hit is about 2.5 / 2^41, roughly 1 in 10^12 lookups (the low
-/// bits that pick the slot are independent of the fingerprint bits, so
-/// this is the whole chance). Two list entries sharing a fingerprint
+/// sequence. The table has at least 1.5 slots per entry (the compiled-in
+/// lists fill 0.54 of it), so an unknown word is compared with about two
+/// or three entries before its probe sequence reaches an empty slot, and
+/// the chance of such a false hit is about 3 / 2^41, roughly one lookup
+/// in 7 x 10^11 (the low bits that pick the slot are independent of the
+/// fingerprint bits, so this is the whole chance). Two list entries sharing a fingerprint
 /// would merge their classes; the unit tests check that none of the
 /// compiled-in entries do.
 struct Table {
@@ -122,7 +124,7 @@ impl Table {
     fn get_hashed(&self, h: u64) -> u32 {
         let fp = h & !CLASS_BITS;
         let mut i = h as usize & self.mask;
-        // The table is at most half full, so an empty slot ends every
+        // The table is at most two-thirds full, so an empty slot ends every
         // probe sequence; the bound only guards against a full table.
         for _ in 0..self.slots.len() {
             let Some(&slot) = self.slots.get(i) else {
