@@ -27,6 +27,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::env::var("AIGIS_SHARED").unwrap_or_else(|_| "../shared".into()) + "/eval/pii/data/dev";
     let scanner = Scanner::builtin();
     let mut out = Vec::new();
+    // AIGIS_SPEED_DUMP=FILE: write every finding of the first pass (span,
+    // entity, exact score bits, recognizer; never the value), to compare
+    // two builds' findings byte for byte.
+    let dumping = std::env::var_os("AIGIS_SPEED_DUMP").is_some();
+    let mut dump = std::env::var_os("AIGIS_SPEED_DUMP")
+        .map(std::fs::File::create)
+        .transpose()?
+        .map(std::io::BufWriter::new);
+    let mut record = |pass: usize, key: &str, found: &[aigis_detect::Finding]| {
+        use std::io::Write;
+        if pass > 0 {
+            return;
+        }
+        if let Some(w) = dump.as_mut() {
+            for f in found {
+                let _ = writeln!(
+                    w,
+                    "{key} {} {} {} {:08x} {}",
+                    f.start,
+                    f.end,
+                    f.entity,
+                    f.score.to_bits(),
+                    f.recognizer
+                );
+            }
+        }
+    };
+    // AIGIS_SPEED_ONLY=COLUMN: time that table column alone (for perf).
+    let only = std::env::var("AIGIS_SPEED_ONLY").ok();
     let mut found = 0usize;
     if mode == "text" {
         let s = std::fs::read_to_string(format!("{dir}/text.jsonl"))?;
@@ -38,11 +67,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let bytes: usize = texts.iter().map(String::len).sum();
         let t0 = Instant::now();
         let c0 = cpu_seconds();
-        for _ in 0..repeat {
-            for t in &texts {
+        for pass in 0..repeat {
+            for (n, t) in texts.iter().enumerate() {
                 out.clear();
                 scanner.scan_into(t, FieldHint::default(), &mut out);
                 found += out.len();
+                if dumping && pass == 0 {
+                    record(pass, &n.to_string(), &out);
+                }
             }
         }
         let el = t0.elapsed().as_secs_f64();
@@ -70,7 +102,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         let priors = warm.priors();
-        let bytes: usize = rows.iter().flatten().map(String::len).sum();
+        let keep = |c: usize| only.as_deref().is_none_or(|o| headers[c] == o);
+        let bytes: usize = rows
+            .iter()
+            .flat_map(|r| r.iter().enumerate().filter(|(c, _)| keep(*c)))
+            .map(|(_, s)| s.len())
+            .sum();
         if std::env::var_os("AIGIS_SPEED_COLUMNS").is_some() {
             // Time spent per column, to see where table time goes.
             for (c, name) in headers.iter().enumerate() {
@@ -92,10 +129,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let t0 = Instant::now();
         let c0 = cpu_seconds();
-        for _ in 0..repeat {
-            for row in &rows {
+        for pass in 0..repeat {
+            for (r, row) in rows.iter().enumerate() {
                 for (c, cell) in row.iter().enumerate() {
-                    if cell.is_empty() {
+                    if cell.is_empty() || !keep(c) {
                         continue;
                     }
                     out.clear();
@@ -105,6 +142,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         &mut out,
                     );
                     found += out.len();
+                    if dumping && pass == 0 {
+                        record(pass, &format!("{r}:{c}"), &out);
+                    }
                 }
             }
         }

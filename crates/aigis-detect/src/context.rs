@@ -553,6 +553,9 @@ pub(crate) struct Window<'t> {
 }
 
 impl<'t> Window<'t> {
+    /// A window with no words.
+    pub(crate) const EMPTY: Window<'static> = Window { w: [&[]; 8], n: 0 };
+
     pub(crate) fn new() -> Window<'t> {
         Window { w: [&[]; 8], n: 0 }
     }

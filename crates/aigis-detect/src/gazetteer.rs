@@ -3,13 +3,13 @@
 //! The lists live in `data/*.txt.z` (zlib-compressed, one folded entry per
 //! line; `data/SOURCES.md` says where each comes from and under which
 //! licence; `data/gen/build_gazetteer.py` regenerates them). They are
-//! inflated once per process on first use into one hash map from folded
-//! word to a bit set of [`class`]es. Multi-word places ("port elizabeth")
+//! inflated once per process on first use into one table from folded word
+//! to a bit set of [`class`]es (a fingerprint table, see `Table`).
+//! Multi-word places ("port elizabeth")
 //! are keyed with single spaces, and their first word carries
 //! [`class::PLACE_START`] so callers know to try the longer key.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::cell::Cell;
 use std::sync::LazyLock;
 
 /// Word classes (bits). The low byte comes from the gazetteers; the
@@ -34,77 +34,120 @@ static PLACES: &[u8] = include_bytes!("../data/places.txt.z");
 static COMMON_WORDS: &[u8] = include_bytes!("../data/common_words.txt.z");
 static FOLD_TABLE: &str = include_str!("../data/fold_table.txt");
 
-/// A small, fast hash for short keys (the FxHash mixing step).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fx(u64);
+/// Bits of a table slot that hold the word's classes (every class and
+/// keyword bit is below bit 23, see `crate::builtin::kw`).
+const CLASS_BITS: u64 = (1 << 23) - 1;
 
-impl Hasher for Fx {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w) ^ (rest.len() as u64) << 59)
-                .wrapping_mul(K);
-        }
-        self.0 = h;
+/// A 64-bit hash of a folded word: each 8-byte chunk is mixed in with a
+/// multiply and rotate, the length is mixed in too, and the result is
+/// finished with the MurmurHash3 avalanche step so that every output bit
+/// depends on every input bit.
+#[inline]
+fn hash(b: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (b.len() as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
     }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
     }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    #[inline]
-    fn write_u128(&mut self, i: u128) {
-        self.write_usize(i as u64 as usize);
-        self.write_usize((i >> 64) as u64 as usize);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    h ^ (h >> 33)
 }
 
-type Map = HashMap<&'static [u8], u32, BuildHasherDefault<Fx>>;
-/// Keys of up to 16 bytes packed into an integer (zero-padded; folded
-/// words hold no NUL byte): a probe compares integers instead of following
-/// a pointer to the key, which keeps lookups to one cache miss.
-type ShortMap = HashMap<u128, u32, BuildHasherDefault<Fx>>;
+/// An open-addressing table from folded word to class bits that stores
+/// no keys: each slot is one `u64` holding the high 41 bits of the word's
+/// [`hash`] (its fingerprint) and the word's 23 class bits, and a lookup
+/// is one probe sequence (linear, starting at the hash's low bits) in one
+/// flat array, usually a single cache line.
+///
+/// Not storing keys means a word that is in no list can be taken for one
+/// that is, if its fingerprint equals that of an entry in its probe
+/// sequence. The table has at least 1.5 slots per entry (the compiled-in
+/// lists fill 0.54 of it), so an unknown word is compared with about two
+/// or three entries before its probe sequence reaches an empty slot, and
+/// the chance of such a false hit is about 3 / 2^41, roughly one lookup
+/// in 7 x 10^11 (the low bits that pick the slot are independent of the
+/// fingerprint bits, so this is the whole chance). Two list entries sharing a fingerprint
+/// would merge their classes; the unit tests check that none of the
+/// compiled-in entries do.
+struct Table {
+    slots: Box<[u64]>,
+    mask: usize,
+}
 
-/// Longest key kept in the short map.
-const SHORT: usize = 16;
+impl Table {
+    /// A table for up to `n` words.
+    fn with_capacity(n: usize) -> Table {
+        let size = (n + n / 2).next_power_of_two().max(64);
+        Table {
+            slots: vec![0; size].into_boxed_slice(),
+            mask: size - 1,
+        }
+    }
 
-#[inline]
-fn pack(b: &[u8]) -> Option<u128> {
-    let mut w = [0u8; SHORT];
-    w.get_mut(..b.len())?.copy_from_slice(b);
-    Some(u128::from_le_bytes(w))
+    /// Adds class bits `bits` (non-zero, within [`CLASS_BITS`]) to `key`.
+    fn add(&mut self, key: &[u8], bits: u32) {
+        let h = hash(key);
+        let fp = h & !CLASS_BITS;
+        let mut i = h as usize & self.mask;
+        loop {
+            let Some(slot) = self.slots.get_mut(i) else {
+                return;
+            };
+            if *slot == 0 || *slot & !CLASS_BITS == fp {
+                *slot = fp | (*slot & CLASS_BITS) | (u64::from(bits) & CLASS_BITS);
+                return;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// Class bits of `key` (0 if absent).
+    #[inline]
+    fn get(&self, key: &[u8]) -> u32 {
+        self.get_hashed(hash(key))
+    }
+
+    /// Class bits of the key whose [`hash`] is `h` (0 if absent).
+    #[inline]
+    fn get_hashed(&self, h: u64) -> u32 {
+        let fp = h & !CLASS_BITS;
+        let mut i = h as usize & self.mask;
+        // The table is at most two-thirds full, so an empty slot ends every
+        // probe sequence; the bound only guards against a full table.
+        for _ in 0..self.slots.len() {
+            let Some(&slot) = self.slots.get(i) else {
+                return 0;
+            };
+            if slot == 0 {
+                return 0;
+            }
+            if slot & !CLASS_BITS == fp {
+                return (slot & CLASS_BITS) as u32;
+            }
+            i = (i + 1) & self.mask;
+        }
+        0
+    }
 }
 
 struct Gazetteer {
-    /// Words of up to [`SHORT`] bytes.
-    short: ShortMap,
+    /// Every word: gazetteer classes and keyword bits.
+    words: Table,
     /// The keyword words alone (recognizer word lists), with only their
-    /// keyword bits: a few thousand entries instead of 300,000.
-    keywords: Map,
-    /// Longer words and multi-word places.
-    words: Map,
+    /// keyword bits: a few thousand entries, small enough to stay in cache.
+    keywords: Table,
     /// Sorted (code point, folded) pairs for non-ASCII letters.
     fold: Vec<(u32, &'static str)>,
 }
@@ -113,38 +156,27 @@ static GAZ: LazyLock<Gazetteer> = LazyLock::new(load);
 
 /// Inflates one list; a corrupt list (impossible for the compiled-in data,
 /// but never a panic) yields an empty one.
-fn inflate(z: &[u8]) -> &'static str {
+fn inflate(z: &[u8]) -> String {
     let raw =
         miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(z, 16 << 20).unwrap_or_default();
-    let s = String::from_utf8(raw).unwrap_or_default();
-    // Leaked once per process (LazyLock): the lists live as long as the
-    // program, like the compressed bytes they come from.
-    Box::leak(s.into_boxed_str())
+    String::from_utf8(raw).unwrap_or_default()
 }
 
-fn load() -> Gazetteer {
-    let mut g = Gazetteer {
-        short: HashMap::with_capacity_and_hasher(300_000, BuildHasherDefault::default()),
-        keywords: HashMap::default(),
-        words: HashMap::default(),
-        fold: Vec::new(),
-    };
-    for (z, bit) in [
+/// The compiled-in lists, inflated, with their class bits.
+fn lists() -> Vec<(String, u32)> {
+    [
         (FIRST_NAMES, class::FIRST),
         (SURNAMES, class::LAST),
         (PLACES, class::PLACE),
         (COMMON_WORDS, class::COMMON),
-    ] {
-        for line in inflate(z).lines().filter(|l| !l.is_empty()) {
-            let b = line.as_bytes();
-            g.add(b, bit);
-            if bit == class::PLACE
-                && let Some(sp) = memchr::memchr(b' ', b)
-            {
-                g.add(&b[..sp], class::PLACE_START);
-            }
-        }
-    }
+    ]
+    .into_iter()
+    .map(|(z, bit)| (inflate(z), bit))
+    .collect()
+}
+
+/// The fold table: sorted (code point, folded) pairs.
+fn fold_table() -> Vec<(u32, &'static str)> {
     let mut fold: Vec<(u32, &'static str)> = FOLD_TABLE
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -154,28 +186,60 @@ fn load() -> Gazetteer {
         })
         .collect();
     fold.sort_unstable();
-    for (list, bit) in crate::builtin::keywords() {
-        for w in list {
-            let mut buf = [0u8; 64];
-            if let Some(f) = fold_with(&fold, w, &mut buf) {
-                let key: &'static [u8] = Box::leak(f.to_vec().into_boxed_slice());
-                g.add(key, bit);
-                *g.keywords.entry(key).or_insert(0) |= bit;
+    fold
+}
+
+/// Calls `f` with every (folded word, class bits) pair the tables are
+/// built from (a word may come several times with different bits).
+fn for_each_entry(
+    lists: &[(String, u32)],
+    fold: &[(u32, &'static str)],
+    mut f: impl FnMut(&[u8], u32),
+) {
+    for (text, bit) in lists {
+        for line in text.lines().filter(|l| !l.is_empty()) {
+            let b = line.as_bytes();
+            f(b, *bit);
+            if *bit == class::PLACE
+                && let Some(sp) = memchr::memchr(b' ', b)
+            {
+                f(&b[..sp], class::PLACE_START);
             }
         }
     }
-    g.fold = fold;
-    g.words.shrink_to_fit();
-    g
+    for (list, bit) in crate::builtin::keywords() {
+        for w in list {
+            let mut buf = [0u8; 64];
+            if let Some(k) = fold_with(fold, w, &mut buf) {
+                f(k, bit);
+            }
+        }
+    }
 }
 
-impl Gazetteer {
-    /// Adds class bits `bit` to word `key`, in the map its length picks.
-    fn add(&mut self, key: &'static [u8], bit: u32) {
-        match pack(key) {
-            Some(p) => *self.short.entry(p).or_insert(0) |= bit,
-            None => *self.words.entry(key).or_insert(0) |= bit,
+/// Keyword bits (everything above the gazetteer's low byte).
+const KEYWORD_BITS: u32 = !0xFF;
+
+fn load() -> Gazetteer {
+    let fold = fold_table();
+    let lists = lists();
+    let (mut n, mut nk) = (0, 0);
+    for_each_entry(&lists, &fold, |_, bit| {
+        n += 1;
+        nk += usize::from(bit & KEYWORD_BITS != 0);
+    });
+    let mut words = Table::with_capacity(n);
+    let mut keywords = Table::with_capacity(nk);
+    for_each_entry(&lists, &fold, |key, bit| {
+        words.add(key, bit);
+        if bit & KEYWORD_BITS != 0 {
+            keywords.add(key, bit);
         }
+    });
+    Gazetteer {
+        words,
+        keywords,
+        fold,
     }
 }
 
@@ -187,41 +251,37 @@ pub(crate) fn warm() {
 /// Classes of an already folded word (0 if unknown).
 #[inline]
 pub(crate) fn lookup(folded: &[u8]) -> u32 {
-    let g = &*GAZ;
-    match pack(folded) {
-        Some(p) => RECENT.with(|r| {
-            let Ok(mut r) = r.try_borrow_mut() else {
-                return g.short.get(&p).copied().unwrap_or(0);
-            };
-            if r.is_empty() {
-                r.resize(RECENT_SLOTS, (EMPTY, 0));
-            }
-            let h = ((p as u64) ^ ((p >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let i = (h >> (64 - RECENT_BITS)) as usize;
-            match r.get_mut(i) {
-                Some(slot) if slot.0 == p => slot.1,
-                Some(slot) => {
-                    let v = g.short.get(&p).copied().unwrap_or(0);
-                    *slot = (p, v);
-                    v
-                }
-                None => g.short.get(&p).copied().unwrap_or(0),
-            }
-        }),
-        None => g.words.get(folded).copied().unwrap_or(0),
+    let h = hash(folded);
+    let fp = h & !CLASS_BITS;
+    if fp == 0 {
+        // An empty cache slot looks like this fingerprint: skip the cache.
+        return GAZ.words.get_hashed(h);
     }
+    RECENT.with(|r| {
+        let Some(slot) = r.get((h >> (64 - RECENT_BITS)) as usize) else {
+            return GAZ.words.get_hashed(h);
+        };
+        let v = slot.get();
+        if v & !CLASS_BITS == fp {
+            return (v & CLASS_BITS) as u32;
+        }
+        let c = GAZ.words.get_hashed(h);
+        slot.set(fp | u64::from(c));
+        c
+    })
 }
 
-/// Slots of the per-thread cache of recent short-word lookups: names and
-/// places repeat, and a hit stays in a small table instead of missing the
-/// cache in the 300,000-word map.
+/// Slots of the per-thread cache of recent lookups: names and places
+/// repeat, and a hit stays in a table small enough for the L1/L2 cache
+/// instead of missing the cache in the large one. A slot holds the
+/// fingerprint and classes exactly as the large table does (for unknown
+/// words too, with no classes), so a hit gives the same answer as the
+/// large table; the slot is picked by the hash's top bits.
 const RECENT_BITS: u32 = 12;
-const RECENT_SLOTS: usize = 1 << RECENT_BITS;
-/// A packed key no word has (16 bytes of 0xFF are not UTF-8).
-const EMPTY: u128 = u128::MAX;
 
 thread_local! {
-    static RECENT: std::cell::RefCell<Vec<(u128, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static RECENT: [Cell<u64>; 1 << RECENT_BITS] =
+        const { [const { Cell::new(0) }; 1 << RECENT_BITS] };
 }
 
 /// Folds `s` (lowercase ASCII, accents removed) into `buf`; `None` if it
@@ -269,9 +329,7 @@ pub(crate) fn classes(word: &str) -> u32 {
 /// `classes(word)` with the gazetteer class bits masked off.
 pub(crate) fn keyword_classes(word: &str) -> u32 {
     let mut buf = [0u8; 64];
-    fold(word, &mut buf)
-        .and_then(|f| GAZ.keywords.get(f).copied())
-        .unwrap_or(0)
+    fold(word, &mut buf).map_or(0, |f| GAZ.keywords.get(f))
 }
 
 #[cfg(test)]
@@ -298,5 +356,38 @@ mod tests {
         }
         let mut buf = [0u8; 64];
         assert_eq!(fold("Straße", &mut buf), Some(&b"strasse"[..]));
+    }
+
+    /// The table stores fingerprints, not keys: every compiled-in word
+    /// must have a fingerprint of its own, and a lookup must give exactly
+    /// the classes a map keyed by the words would.
+    #[test]
+    fn fingerprints_are_unique_and_lookups_exact() {
+        use std::collections::HashMap;
+        let fold = fold_table();
+        let lists = lists();
+        let mut exact: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut keyword: HashMap<Vec<u8>, u32> = HashMap::new();
+        for_each_entry(&lists, &fold, |key, bit| {
+            *exact.entry(key.to_vec()).or_default() |= bit;
+            if bit & KEYWORD_BITS != 0 {
+                *keyword.entry(key.to_vec()).or_default() |= bit;
+            }
+        });
+        let mut by_fp: HashMap<u64, &[u8]> = HashMap::new();
+        for key in exact.keys() {
+            let fp = hash(key) & !CLASS_BITS;
+            if let Some(other) = by_fp.insert(fp, key) {
+                panic!("{other:?} and {key:?} share a fingerprint");
+            }
+        }
+        for (key, bits) in &exact {
+            assert!(*bits as u64 & !CLASS_BITS == 0);
+            assert_eq!(lookup(key), *bits, "{key:?}");
+            assert_eq!(
+                GAZ.keywords.get(key),
+                keyword.get(key).copied().unwrap_or(0)
+            );
+        }
     }
 }

@@ -364,16 +364,20 @@ impl Scanner {
     }
 }
 
-/// The last field name seen on this thread and, per context entry of the
-/// scanner that saw it, whether the name matches the entry's words: table
-/// cells of one column share the answer instead of recomputing it.
+/// Field names recently seen on this thread and, per context entry of the
+/// scanner that saw them, whether the name matches the entry's words:
+/// table cells of one column share the answer instead of recomputing it.
+/// Several names are kept because a table is scanned row by row, so the
+/// column (and its name) changes from one cell to the next.
 #[derive(Default)]
 struct NameMemo {
     scanner: u64,
-    name: String,
-    /// Per context entry: `None` not yet asked, `Some(answer)`.
-    hits: Vec<Option<Option<usize>>>,
+    /// (name, per context entry: `None` not yet asked, `Some(answer)`).
+    names: Vec<(String, Vec<Option<Option<usize>>>)>,
 }
+
+/// Names remembered per thread; past this the memo starts over.
+const NAME_MEMO_SIZE: usize = 64;
 
 thread_local! {
     static NAME_MEMO: std::cell::RefCell<NameMemo> = std::cell::RefCell::new(NameMemo::default());
@@ -381,7 +385,7 @@ thread_local! {
 
 impl Scanner {
     /// The phrase of context entry `ci` that field name `name` matches,
-    /// if any (memoised per thread for the last name).
+    /// if any (memoised per thread for recent names).
     fn name_match<'t>(
         &self,
         name: &'t str,
@@ -399,18 +403,29 @@ impl Scanner {
             let Ok(mut m) = m.try_borrow_mut() else {
                 return direct();
             };
-            if m.scanner != self.id || m.name != name || m.hits.len() != self.context.len() {
+            if m.scanner != self.id {
                 m.scanner = self.id;
-                m.name.clear();
-                m.name.push_str(name);
-                m.hits.clear();
-                m.hits.resize(self.context.len(), None);
+                m.names.clear();
             }
-            match m.hits.get(ci).copied() {
+            let entries = self.context.len();
+            let at = match m.names.iter().position(|(n, _)| n == name) {
+                Some(at) => at,
+                None => {
+                    if m.names.len() >= NAME_MEMO_SIZE {
+                        m.names.clear();
+                    }
+                    m.names.push((name.to_string(), vec![None; entries]));
+                    m.names.len() - 1
+                }
+            };
+            let Some((_, hits)) = m.names.get_mut(at) else {
+                return direct();
+            };
+            match hits.get(ci).copied() {
                 Some(Some(answer)) => answer,
                 Some(None) => {
                     let answer = direct();
-                    if let Some(slot) = m.hits.get_mut(ci) {
+                    if let Some(slot) = hits.get_mut(ci) {
                         *slot = Some(answer);
                     }
                     answer
@@ -422,7 +437,9 @@ impl Scanner {
 }
 
 /// Context windows of the last span looked at (alternatives for one span
-/// share them) and the field name's words, computed once per field.
+/// share them) and the field name's words, computed once per field. Both
+/// are handed out by reference: a window is 136 bytes, and copying them
+/// per finding showed up in profiles.
 #[derive(Default)]
 struct WindowCache<'t> {
     span: Option<(usize, usize, context::Window<'t>, context::Window<'t>)>,
@@ -436,26 +453,38 @@ impl<'t> WindowCache<'t> {
         text: &'t [u8],
         start: usize,
         end: usize,
-    ) -> (context::Window<'t>, context::Window<'t>) {
-        match self.span {
-            Some((s, e, b, a)) if s == start && e == end => (b, a),
-            _ => {
-                let b = context::words_before(text, start, context::WORDS_BEFORE);
-                let a = context::words_after(text, end, context::WORDS_AFTER);
-                self.span = Some((start, end, b, a));
-                (b, a)
-            }
+    ) -> (&context::Window<'t>, &context::Window<'t>) {
+        if !matches!(self.span, Some((s, e, _, _)) if s == start && e == end) {
+            self.span = Some((
+                start,
+                end,
+                context::words_before(text, start, context::WORDS_BEFORE),
+                context::words_after(text, end, context::WORDS_AFTER),
+            ));
+        }
+        match &self.span {
+            Some((_, _, b, a)) => (b, a),
+            None => unreachable_windows(),
         }
     }
 
     /// The words of the field's name, or `None` for a generic name
     /// (`text`, `message`, ...) that is no evidence.
-    fn name(&mut self, name: &'t str) -> Option<context::Window<'t>> {
-        *self.name.get_or_insert_with(|| {
-            (!context::generic_field_name(name))
-                .then(|| context::words_before(name.as_bytes(), name.len(), 8))
-        })
+    fn name(&mut self, name: &'t str) -> Option<&context::Window<'t>> {
+        self.name
+            .get_or_insert_with(|| {
+                (!context::generic_field_name(name))
+                    .then(|| context::words_before(name.as_bytes(), name.len(), 8))
+            })
+            .as_ref()
     }
+}
+
+/// Empty windows, for the branch [`WindowCache::windows`] never takes
+/// (the span was just set), so that no `unwrap` is needed.
+fn unreachable_windows<'a, 't>() -> (&'a context::Window<'t>, &'a context::Window<'t>) {
+    static EMPTY: context::Window<'static> = context::Window::EMPTY;
+    (&EMPTY, &EMPTY)
 }
 
 fn position_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {

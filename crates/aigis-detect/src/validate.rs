@@ -281,19 +281,25 @@ pub(crate) fn iban_valid(c: &[u8]) -> bool {
 /// ISO 7064 mod 97-10 over an IBAN-shaped string (first four moved to the
 /// end, letters as 10..35).
 pub(crate) fn mod97(c: &[u8]) -> bool {
-    let mut rem: u32 = 0;
+    // The number is accumulated in 64 bits and reduced only when another
+    // step could overflow (a step multiplies by at most 100 and adds at
+    // most 35), which gives the same remainder as reducing every step.
+    const LIMIT: u64 = u64::MAX / 100 - 35;
+    let mut acc: u64 = 0;
     for &b in c[4..].iter().chain(c[..4].iter()) {
         let b = b.to_ascii_uppercase();
+        if acc > LIMIT {
+            acc %= 97;
+        }
         if b.is_ascii_digit() {
-            rem = (rem * 10 + u32::from(b - b'0')) % 97;
+            acc = acc * 10 + u64::from(b - b'0');
         } else if b.is_ascii_uppercase() {
-            let v = u32::from(b - b'A') + 10;
-            rem = (rem * 100 + v) % 97;
+            acc = acc * 100 + u64::from(b - b'A') + 10;
         } else {
             return false;
         }
     }
-    rem == 1
+    acc % 97 == 1
 }
 
 /// Shannon entropy in bits per byte.
@@ -319,6 +325,35 @@ pub(crate) fn entropy(s: &[u8]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The textbook form: reduce after every character.
+    fn mod97_stepwise(c: &[u8]) -> bool {
+        let mut rem: u32 = 0;
+        for &b in c[4..].iter().chain(c[..4].iter()) {
+            let b = b.to_ascii_uppercase();
+            if b.is_ascii_digit() {
+                rem = (rem * 10 + u32::from(b - b'0')) % 97;
+            } else if b.is_ascii_uppercase() {
+                rem = (rem * 100 + u32::from(b - b'A') + 10) % 97;
+            } else {
+                return false;
+            }
+        }
+        rem == 1
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mod97_matches_stepwise_reduction(s in "[0-9A-Za-z]{4,120}", fix in 0u32..97) {
+            proptest::prop_assert_eq!(mod97(s.as_bytes()), mod97_stepwise(s.as_bytes()));
+            // Also strings that pass: set the check digits so the
+            // remainder is 1, then compare again.
+            let mut b = s.into_bytes();
+            b[2] = b'0' + (fix / 10) as u8 % 10;
+            b[3] = b'0' + (fix % 10) as u8;
+            proptest::prop_assert_eq!(mod97(&b), mod97_stepwise(&b));
+        }
+    }
 
     #[test]
     fn luhn_cases() {

@@ -408,7 +408,6 @@ fn judge(
     let last_word = cx.text.get(last.start..last.end).unwrap_or("");
     let suffix_place = last.cls & (class::FIRST | class::LAST) == 0 && has_place_suffix(last_word);
     let compound_place = g.iter().any(|x| x.place_compound);
-    let whole_place = place_lookup(cx, start, end);
 
     if titled {
         emit_person(cx, out, start, end, 0.85, "title before a capitalized name");
@@ -419,7 +418,8 @@ fn judge(
         return;
     }
     if k >= 2 {
-        if whole_place && !(first_is_first && last_is_last) {
+        // The multi-word lookup is asked last: it misses the cache.
+        if !(first_is_first && last_is_last) && place_lookup(cx, start, end) {
             emit_location(cx, out, start, end, 0.7, "multi-word gazetteer place");
             return;
         }
@@ -734,6 +734,15 @@ fn place_lookup(cx: &Cx<'_>, start: usize, end: usize) -> bool {
     let Some(f) = gazetteer::fold(s, &mut buf) else {
         return false;
     };
+    // Every gazetteer place with a space has its first word marked
+    // PLACE_START: without that mark the whole text is no place, and the
+    // first word (usually just looked up) is a cheaper question than the
+    // whole text (a new key, so a cache miss).
+    if let Some(sp) = memchr::memchr(b' ', f)
+        && gazetteer::lookup(&f[..sp]) & class::PLACE_START == 0
+    {
+        return false;
+    }
     gazetteer::lookup(f) & class::PLACE != 0
 }
 
