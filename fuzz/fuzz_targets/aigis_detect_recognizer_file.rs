@@ -9,8 +9,12 @@ use aigis_detect::{FieldHint, Scanner, parse_presidio_yaml, parse_toml};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&sel, rest)) = data.split_first() else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     let loaded = if sel % 2 == 0 {
         parse_toml(text, Path::new("fuzz.toml"))
     } else {
@@ -18,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
     };
     match loaded {
         Ok(file) => {
-            let scanner = Scanner::builder().builtin(false).recognizers(file.boxed()).build();
+            let scanner = Scanner::builder()
+                .builtin(false)
+                .recognizers(file.boxed())
+                .build();
             let sample = "E-123456 Project Titan 4111111111111111 zip 10023";
             for f in scanner.scan(sample, FieldHint::default()) {
                 assert!(sample.is_char_boundary(f.start) && sample.is_char_boundary(f.end));

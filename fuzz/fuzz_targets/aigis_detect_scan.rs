@@ -11,9 +11,14 @@ use libfuzzer_sys::fuzz_target;
 static SCANNER: LazyLock<Scanner> = LazyLock::new(Scanner::builtin);
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&sel, rest)) = data.split_first() else { return };
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
     let text = String::from_utf8_lossy(rest);
-    let prior = ColumnPrior { entity: Entity::BUILTIN[usize::from(sel) % Entity::BUILTIN.len()].clone(), confidence: 0.9 };
+    let prior = ColumnPrior {
+        entity: Entity::BUILTIN[usize::from(sel) % Entity::BUILTIN.len()].clone(),
+        confidence: 0.9,
+    };
     let hint = match sel % 3 {
         0 => FieldHint::default(),
         1 => FieldHint::named("contact_phone"),
@@ -29,7 +34,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(w[0].end <= w[1].start);
     }
     if text.len() < 2048 {
-        let explained: Vec<_> = SCANNER.explain(&text, hint).into_iter().map(|(f, _)| f).collect();
+        let explained: Vec<_> = SCANNER
+            .explain(&text, hint)
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
         assert_eq!(explained, found);
     }
     for m in find_secrets(&text) {

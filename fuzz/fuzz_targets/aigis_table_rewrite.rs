@@ -11,7 +11,12 @@ fuzz_target!(|data: &[u8]| {
     rewrite_delimited(data, b',', &[], &mut out);
     assert_eq!(out, data);
     out.clear();
-    let edits = [CellEdit::Set("x\"y"), CellEdit::Drop, CellEdit::Keep, CellEdit::Set("")];
+    let edits = [
+        CellEdit::Set("x\"y"),
+        CellEdit::Drop,
+        CellEdit::Keep,
+        CellEdit::Set(""),
+    ];
     rewrite_delimited(data, b',', &edits, &mut out);
     out.clear();
     let json = [

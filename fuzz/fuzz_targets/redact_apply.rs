@@ -31,8 +31,15 @@ fn rules() -> &'static RuleSet {
         let keys = KeySet::with(&[("pseudonym", 1, &[1; 32]), ("mask", 1, &[2; 32])]);
         let src = RulesSource::new(None, EXTRA_RULES.to_string());
         let cfg: MaskConfig = src.parse().expect("fixed rules parse");
-        RuleSet::resolve(&[Layer { config: &cfg, source: Some(&src) }], &keys, None)
-            .expect("fixed rules build")
+        RuleSet::resolve(
+            &[Layer {
+                config: &cfg,
+                source: Some(&src),
+            }],
+            &keys,
+            None,
+        )
+        .expect("fixed rules build")
     })
 }
 
@@ -67,9 +74,20 @@ fuzz_target!(|data: &[u8]| {
             recognizer: "fuzz",
         })
         .collect();
-    let columns = [None, Some("m"), Some("e"), Some("d"), Some("g"), Some("k"), Some("t")];
+    let columns = [
+        None,
+        Some("m"),
+        Some("e"),
+        Some("d"),
+        Some("g"),
+        Some("k"),
+        Some("t"),
+    ];
     let column = columns[usize::from(col) % columns.len()];
-    let cx = FieldContext { column, subject: (col % 2 == 0).then_some("subject") };
+    let cx = FieldContext {
+        column,
+        subject: (col % 2 == 0).then_some("subject"),
+    };
     let mut out = String::new();
     let mut actions = Vec::new();
     rules().apply_field(&text, &findings, &cx, &mut out, &mut actions);

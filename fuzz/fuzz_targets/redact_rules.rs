@@ -15,14 +15,19 @@ fuzz_target!(|data: &[u8]| {
             // Rendered back and parsed again, the rules are the same (NaN
             // scores aside, which compare unequal to themselves).
             let rendered = toml::to_string(&config).expect("rules serialize");
-            let again = RulesSource::new(None, rendered).parse().expect("rendered rules parse");
+            let again = RulesSource::new(None, rendered)
+                .parse()
+                .expect("rendered rules parse");
             if config == config {
                 assert_eq!(config, again);
             }
             // Building may fail (bad option values, keys absent) but never panics,
             // and errors carry a position.
             let keys = KeySet::with(&[("pseudonym", 1, &[1; 32]), ("mask", 1, &[2; 32])]);
-            let layer = Layer { config: &config, source: Some(&source) };
+            let layer = Layer {
+                config: &config,
+                source: Some(&source),
+            };
             if let Err(e) = RuleSet::resolve(&[layer], &keys, Some(&[])) {
                 let _ = e.to_string();
             }

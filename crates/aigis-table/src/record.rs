@@ -365,6 +365,32 @@ impl<'a> Record<'a> {
     }
 }
 
+impl<'a> Record<'a> {
+    /// The record's fields, each with its ordinal among the record's
+    /// fields of the same column (0 for the first): a leaf under a Parquet
+    /// list gives several values per row, and a rewrite finds each by it
+    /// ([`crate::write::ParquetEdit::ordinal`]).
+    pub fn fields_with_ordinals(&self) -> impl Iterator<Item = (Field<'a>, u32)> + 'a {
+        let mut seen: Vec<(usize, u32)> = Vec::new();
+        self.fields().map(move |f| {
+            let Some(c) = f.column() else {
+                return (f, 0);
+            };
+            let ordinal = match seen.iter_mut().find(|(col, _)| *col == c) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    seen.push((c, 0));
+                    0
+                }
+            };
+            (f, ordinal)
+        })
+    }
+}
+
 /// One string field of a record.
 #[derive(Debug, Clone, Copy)]
 pub struct Field<'a> {

@@ -485,20 +485,8 @@ fn parquet_rewrite_edits_every_leaf_nested_or_not() {
         let mut values = Vec::new();
         let mut keys = Vec::new();
         for r in batch.records() {
-            let mut seen: Vec<(usize, u32)> = Vec::new();
-            for f in r.fields() {
-                let c = f.column().unwrap();
-                let ordinal = match seen.iter_mut().find(|(col, _)| *col == c) {
-                    Some((_, n)) => {
-                        *n += 1;
-                        *n
-                    }
-                    None => {
-                        seen.push((c, 0));
-                        0
-                    }
-                };
-                keys.push((r.index(), c, ordinal));
+            for (f, ordinal) in r.fields_with_ordinals() {
+                keys.push((r.index(), f.column().unwrap(), ordinal));
                 values.push(format!("<{}>", f.value()));
             }
         }

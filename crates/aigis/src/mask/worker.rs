@@ -383,19 +383,8 @@ impl Shared<'_> {
             _ => {
                 // A leaf under a list gives several values per row: the
                 // writer finds each by its ordinal within the row.
-                let mut seen: Vec<(usize, u32)> = Vec::new();
-                for (field, fo) in record.fields().zip(&s.fields) {
+                for ((field, ordinal), fo) in record.fields_with_ordinals().zip(&s.fields) {
                     let Some(c) = field.column() else { continue };
-                    let ordinal = match seen.iter_mut().find(|(col, _)| *col == c) {
-                        Some((_, n)) => {
-                            *n += 1;
-                            *n
-                        }
-                        None => {
-                            seen.push((c, 0));
-                            0
-                        }
-                    };
                     if self.dropped.get(c).copied().unwrap_or(false) {
                         continue;
                     }
