@@ -204,6 +204,34 @@ fn push_elements(plan: &Plan, items: &dyn Array, name: &mut String, batch: &mut 
     }
 }
 
+/// Checks that every column chunk of the footer lies inside a file of
+/// `len` bytes (the parquet crate asserts, and so panics, on a negative
+/// offset or size): `Err((where, what))` names the first that does not.
+fn check_chunks(meta: &ArrowReaderMetadata, len: u64) -> Result<(), (String, String)> {
+    for (g, rg) in meta.metadata().row_groups().iter().enumerate() {
+        for (c, col) in rg.columns().iter().enumerate() {
+            let start = col
+                .dictionary_page_offset()
+                .unwrap_or_else(|| col.data_page_offset());
+            let size = col.compressed_size();
+            let inside = u64::try_from(start)
+                .ok()
+                .zip(u64::try_from(size).ok())
+                .and_then(|(a, b)| a.checked_add(b))
+                .is_some_and(|end| end <= len);
+            if !inside {
+                return Err((
+                    format!("row group {g}, column {c}"),
+                    format!(
+                        "column chunk at offset {start} with {size} bytes is outside the file ({len} bytes)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(crate) struct ParquetReader {
     name: String,
     opts: ReadOptions,
@@ -254,6 +282,8 @@ impl ParquetReader {
         };
         let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
             .map_err(|e| bad("footer", &e))?;
+        check_chunks(&meta, file.metadata().map_or(u64::MAX, |m| m.len()))
+            .map_err(|(where_, what)| bad(&where_, &what))?;
         let mut columns = Vec::new();
         let mut plans = Vec::new();
         let mut roots = Vec::new();

@@ -510,3 +510,20 @@ fn parquet_rewrite_edits_every_leaf_nested_or_not() {
         .collect();
     assert_eq!(after, expected);
 }
+
+/// A file the fuzzer found: a column chunk with a negative offset in the
+/// footer, on which the parquet crate asserts. It is a read error naming
+/// the chunk, not a panic.
+#[test]
+fn parquet_chunk_outside_the_file_is_an_error() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz-negative-chunk.parquet");
+    for keep_raw in [false, true] {
+        let opts = ReadOptions {
+            keep_raw,
+            ..ReadOptions::default()
+        };
+        let err = read_path(&path, &opts).unwrap_err();
+        assert!(matches!(err, ReadError::Parquet { .. }), "{err}");
+        assert!(err.to_string().contains("outside the file"), "{err}");
+    }
+}
