@@ -404,7 +404,16 @@ impl FormatReader for ParquetReader {
             let Some(g) = self.group.as_mut() else {
                 return Ok(false);
             };
-            match g.reader.next() {
+            // The parquet crate still panics on some malformed pages
+            // (a division by zero in its byte-array decoder): such a panic
+            // is this row group's read error, not the process's end.
+            let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| g.reader.next()))
+                .unwrap_or_else(|_| {
+                    Some(Err(arrow_schema::ArrowError::ParquetError(
+                        "the decoder failed on a malformed page".to_owned(),
+                    )))
+                });
+            match next {
                 None => {
                     self.group = None;
                 }

@@ -527,3 +527,24 @@ fn parquet_chunk_outside_the_file_is_an_error() {
         assert!(err.to_string().contains("outside the file"), "{err}");
     }
 }
+
+/// A file the fuzzer found: a dictionary page on which the parquet crate's
+/// decoder divides by zero. The panic is caught and becomes the row
+/// group's read error (skipped with `skip_bad`).
+#[test]
+fn parquet_decoder_panic_is_a_read_error() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz-zero-values-page.parquet");
+    for keep_raw in [false, true] {
+        let opts = ReadOptions {
+            keep_raw,
+            ..ReadOptions::default()
+        };
+        let err = read_path(&path, &opts).unwrap_err();
+        assert!(matches!(err, ReadError::Parquet { .. }), "{err}");
+        let skip = ReadOptions {
+            keep_raw,
+            ..skipping()
+        };
+        assert!(read_path(&path, &skip).is_ok());
+    }
+}
