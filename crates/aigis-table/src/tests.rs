@@ -516,13 +516,8 @@ fn parquet_rewrite_edits_every_leaf_nested_or_not() {
 /// the chunk, not a panic.
 #[test]
 fn parquet_chunk_outside_the_file_is_an_error() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz-negative-chunk.parquet");
     for keep_raw in [false, true] {
-        let opts = ReadOptions {
-            keep_raw,
-            ..ReadOptions::default()
-        };
-        let err = read_path(&path, &opts).unwrap_err();
+        let err = read_testdata("fuzz-negative-chunk.parquet", keep_raw, false).unwrap_err();
         assert!(matches!(err, ReadError::Parquet { .. }), "{err}");
         assert!(err.to_string().contains("outside the file"), "{err}");
     }
@@ -533,18 +528,23 @@ fn parquet_chunk_outside_the_file_is_an_error() {
 /// group's read error (skipped with `skip_bad`).
 #[test]
 fn parquet_decoder_panic_is_a_read_error() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz-zero-values-page.parquet");
+    let name = "fuzz-zero-values-page.parquet";
     for keep_raw in [false, true] {
-        let opts = ReadOptions {
-            keep_raw,
-            ..ReadOptions::default()
-        };
-        let err = read_path(&path, &opts).unwrap_err();
+        let err = read_testdata(name, keep_raw, false).unwrap_err();
         assert!(matches!(err, ReadError::Parquet { .. }), "{err}");
-        let skip = ReadOptions {
-            keep_raw,
-            ..skipping()
-        };
-        assert!(read_path(&path, &skip).is_ok());
+        assert!(read_testdata(name, keep_raw, true).is_ok());
     }
+}
+
+/// Reads `testdata/NAME` with the given options.
+fn read_testdata(name: &str, keep_raw: bool, skip_bad: bool) -> Result<Vec<Row>, ReadError> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name);
+    let opts = ReadOptions {
+        keep_raw,
+        skip_bad,
+        ..ReadOptions::default()
+    };
+    read_path(&path, &opts)
 }

@@ -133,14 +133,7 @@ pub(crate) fn run(args: &UnmaskArgs, settings: &Settings) -> anyhow::Result<Outc
                 .with_context(|| format!("cannot open {}", input.display()))?,
         ))
     };
-    let to_stdout = args.output.as_ref().is_none_or(|o| o.as_os_str() == "-");
-    let mut sink = match args.output.as_deref() {
-        Some(out) if !to_stdout => Sink::file(
-            aigis_table::AtomicFile::create(out)
-                .with_context(|| format!("cannot create {}", out.display()))?,
-        ),
-        _ => Sink::Stdout(std::io::BufWriter::new(std::io::stdout())),
-    };
+    let mut sink = open_sink(args.output.as_deref())?;
     let mut total = 0usize;
     let mut line = Vec::new();
     let mut reader = reader;
@@ -158,10 +151,7 @@ pub(crate) fn run(args: &UnmaskArgs, settings: &Settings) -> anyhow::Result<Outc
         }
         sink.write_all(cur.as_bytes())?;
     }
-    match sink {
-        Sink::File(f, _) => f.commit()?,
-        Sink::Stdout(mut s) => s.flush()?,
-    }
+    close_sink(sink)?;
     audit.record(
         audit
             .event(ACTION, Subject::new("file", input.display().to_string()))
@@ -191,6 +181,27 @@ fn summary(args: &UnmaskArgs, settings: &Settings, values: usize, not_tokens: us
             }
         }
     }
+}
+
+/// Where the unmasked data goes: an atomic file, or standard output when
+/// `output` is absent or `-`.
+fn open_sink(output: Option<&Path>) -> anyhow::Result<Sink> {
+    Ok(match output {
+        Some(out) if out.as_os_str() != "-" => Sink::file(
+            aigis_table::AtomicFile::create(out)
+                .with_context(|| format!("cannot create {}", out.display()))?,
+        ),
+        _ => Sink::Stdout(std::io::BufWriter::new(std::io::stdout())),
+    })
+}
+
+/// Puts a file sink in place (or flushes standard output).
+fn close_sink(sink: Sink) -> anyhow::Result<()> {
+    match sink {
+        Sink::File(f, _) => f.commit()?,
+        Sink::Stdout(mut s) => s.flush()?,
+    }
+    Ok(())
 }
 
 /// What [`unmask_column`] did.
@@ -235,14 +246,7 @@ fn unmask_column(
         );
     };
     let delimiter = reader.delimiter().unwrap_or(b',');
-    let to_stdout = output.is_none_or(|o| o.as_os_str() == "-");
-    let mut sink = match output {
-        Some(out) if !to_stdout => Sink::file(
-            aigis_table::AtomicFile::create(out)
-                .with_context(|| format!("cannot create {}", out.display()))?,
-        ),
-        _ => Sink::Stdout(std::io::BufWriter::new(std::io::stdout())),
-    };
+    let mut sink = open_sink(output)?;
     sink.write_all(reader.raw_header())?;
     let mut totals = ColumnTotals {
         values: 0,
@@ -282,9 +286,6 @@ fn unmask_column(
             sink.write_all(&row)?;
         }
     }
-    match sink {
-        Sink::File(f, _) => f.commit()?,
-        Sink::Stdout(mut s) => s.flush()?,
-    }
+    close_sink(sink)?;
     Ok(totals)
 }

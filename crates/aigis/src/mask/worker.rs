@@ -219,9 +219,11 @@ impl Shared<'_> {
                 None => FieldHint::default(),
             };
             s.findings.clear();
-            let assumed = col
-                .and_then(|c| Some((self.assumed.get(c).copied()??, self.whole_cell.get(c)?)))
-                .and_then(|(score, entity)| Some((score, entity.as_ref()?)));
+            let assumed = col.and_then(|c| {
+                let score = self.assumed.get(c).copied().flatten()?;
+                let entity = self.whole_cell.get(c)?.as_ref()?;
+                Some((score, entity))
+            });
             match assumed {
                 // A column whose warm-up cells were all one identifier:
                 // the cell is masked whole as that entity without a scan.
