@@ -25,6 +25,10 @@ pub const PRIOR_WARMUP_ROWS: usize = 1000;
 /// the column's prior.
 pub const PRIOR_BOOST: f32 = 0.4;
 
+/// A column is *confirmed* to hold its prior's entity when at least this
+/// share of the warm-up's non-empty cells were that entity whole.
+pub const CONFIRM_SHARE: f64 = 0.95;
+
 /// A finding "is" the cell when it covers at least this share of the
 /// cell's non-whitespace characters.
 const FULL_COVER: f32 = 0.75;
@@ -36,6 +40,28 @@ pub struct ColumnPrior {
     pub entity: Entity,
     /// Confidence in `[0, 1]`.
     pub confidence: f32,
+    /// Whether at least [`CONFIRM_SHARE`] of the sampled cells were the
+    /// entity whole (not merely the best candidate). The scanner then
+    /// tries the entity's own recognizers on a cell first and stops there
+    /// when they report the whole cell (see [`crate::Scanner::scan_into`]).
+    pub confirmed: bool,
+}
+
+impl ColumnPrior {
+    /// A prior for `entity` with `confidence`, not confirmed.
+    pub fn new(entity: Entity, confidence: f32) -> ColumnPrior {
+        ColumnPrior {
+            entity,
+            confidence,
+            confirmed: false,
+        }
+    }
+
+    /// The same prior, confirmed or not.
+    #[must_use]
+    pub fn confirmed(self, confirmed: bool) -> ColumnPrior {
+        ColumnPrior { confirmed, ..self }
+    }
 }
 
 /// How sensitive a column is.
@@ -133,9 +159,21 @@ impl ColumnProfile {
         }
         self.cells += 1;
         self.bytes += trimmed.len() as u64;
-        let (words, total) = words_and_non_ws(trimmed);
-        self.words += words as u64;
-        let total = total as f32;
+        self.words += word_count(trimmed) as u64;
+        if findings.is_empty() {
+            return;
+        }
+        // The common case of a table cell that is one entity whole: no
+        // counting needed to know the finding covers it.
+        let lead = cell.len() - cell.trim_start().len();
+        if let [f] = findings
+            && f.start <= lead
+            && f.end >= lead + trimmed.len()
+        {
+            self.count(&f.entity, true);
+            return;
+        }
+        let total = non_ws(trimmed) as f32;
         // Coverage per entity (findings do not overlap).
         let mut seen: [(Option<&Entity>, usize); 4] = [(None, 0); 4];
         let mut extra: Vec<(&Entity, usize)> = Vec::new();
@@ -161,17 +199,22 @@ impl ColumnProfile {
             .chain(extra);
         for (e, covered) in all {
             let full = total > 0.0 && covered as f32 >= FULL_COVER * total;
-            match self.stats.iter_mut().find(|s| &s.entity == e) {
-                Some(s) => {
-                    s.any += 1;
-                    s.full += u64::from(full);
-                }
-                None => self.stats.push(EntityStat {
-                    entity: e.clone(),
-                    any: 1,
-                    full: u64::from(full),
-                }),
+            self.count(e, full);
+        }
+    }
+
+    /// Counts one cell where `entity` was found (`full`: covering it).
+    fn count(&mut self, entity: &Entity, full: bool) {
+        match self.stats.iter_mut().find(|s| &s.entity == entity) {
+            Some(s) => {
+                s.any += 1;
+                s.full += u64::from(full);
             }
+            None => self.stats.push(EntityStat {
+                entity: entity.clone(),
+                any: 1,
+                full: u64::from(full),
+            }),
         }
     }
 
@@ -260,10 +303,17 @@ impl ColumnProfile {
     pub fn prior(&self) -> Option<ColumnPrior> {
         let c = self.classify();
         let entity = c.entity?;
-        (c.confidence >= 0.5).then_some(ColumnPrior {
-            entity,
-            confidence: c.confidence,
-        })
+        if c.confidence < 0.5 {
+            return None;
+        }
+        let whole = self
+            .stats
+            .iter()
+            .find(|s| s.entity == entity)
+            .map_or(0, |s| s.full);
+        let confirmed =
+            c.class != ColumnClass::None && whole as f64 >= CONFIRM_SHARE * self.cells as f64;
+        Some(ColumnPrior::new(entity, c.confidence).confirmed(confirmed))
     }
 }
 
@@ -314,29 +364,21 @@ impl TableProfile {
     }
 }
 
-/// Whitespace-separated words of `s` and its non-whitespace characters,
-/// in one pass (`split_whitespace().count()` and [`non_ws`]).
-fn words_and_non_ws(s: &str) -> (usize, usize) {
-    let (mut words, mut non, mut in_word) = (0, 0, false);
-    let mut step = |ws: bool| {
-        if ws {
-            in_word = false;
-        } else {
-            non += 1;
-            words += usize::from(!in_word);
-            in_word = true;
-        }
-    };
-    if s.is_ascii() {
-        for &b in s.as_bytes() {
-            step(b == b' ' || (b'\t'..=b'\r').contains(&b));
-        }
-    } else {
-        for c in s.chars() {
-            step(c.is_whitespace());
-        }
+/// Whitespace-separated words of `s` (`split_whitespace().count()`,
+/// branch-free over ASCII so that it vectorizes).
+fn word_count(s: &str) -> usize {
+    if !s.is_ascii() {
+        return s.split_whitespace().count();
     }
-    (words, non)
+    // Same set as `char::is_whitespace` on ASCII (tab to CR, space).
+    let ws = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
+    let b = s.as_bytes();
+    let first = b.first().is_some_and(|&x| !ws(x));
+    let starts: usize = b
+        .windows(2)
+        .map(|w| usize::from(ws(w[0]) & !ws(w[1])))
+        .sum();
+    starts + usize::from(first)
 }
 
 fn non_ws(s: &str) -> usize {
@@ -455,16 +497,38 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn words_and_non_ws_agree_with_std(s in "[ a\t\n\u{0b}\u{0c}\rü\u{2003}\u{a0}x]{0,40}") {
+        fn counts_agree_with_std(s in "[ a\t\n\u{0b}\u{0c}\rü\u{2003}\u{a0}x]{0,40}") {
             proptest::prop_assert_eq!(
-                words_and_non_ws(&s),
+                (word_count(&s), non_ws(&s)),
                 (s.split_whitespace().count(), s.chars().filter(|c| !c.is_whitespace()).count())
             );
         }
     }
 
     #[test]
-    fn words_and_non_ws_match_the_std_definitions() {
+    fn a_prior_is_confirmed_only_when_nearly_every_cell_is_the_entity() {
+        let mut p = ColumnProfile::new("contact");
+        for i in 0..100 {
+            let cell = "ada@example.com";
+            let found = if i < 96 {
+                vec![f(Entity::EMAIL_ADDRESS, 0, cell.len())]
+            } else {
+                Vec::new()
+            };
+            p.observe(cell, &found);
+        }
+        let prior = p.prior().expect("a prior");
+        assert_eq!(prior.entity, Entity::EMAIL_ADDRESS);
+        assert!(prior.confirmed);
+        for _ in 0..4 {
+            p.observe("see notes", &[]);
+        }
+        let prior = p.prior().expect("still a prior");
+        assert!(!prior.confirmed, "96 of 104 cells is not confirmation");
+    }
+
+    #[test]
+    fn counts_match_the_std_definitions() {
         for s in [
             "",
             "a",
@@ -474,8 +538,11 @@ mod tests {
             "   ",
         ] {
             assert_eq!(
-                words_and_non_ws(s),
-                (s.split_whitespace().count(), non_ws(s)),
+                (word_count(s), non_ws(s)),
+                (
+                    s.split_whitespace().count(),
+                    s.chars().filter(|c| !c.is_whitespace()).count()
+                ),
                 "{s:?}"
             );
         }

@@ -48,8 +48,8 @@ mod validate;
 pub use builtin::Builtin;
 pub use builtin::secret::{SecretMatch, find_secrets};
 pub use column::{
-    ColumnClass, ColumnClassification, ColumnPrior, ColumnProfile, PRIOR_BOOST, PRIOR_WARMUP_ROWS,
-    TableProfile,
+    CONFIRM_SHARE, ColumnClass, ColumnClassification, ColumnPrior, ColumnProfile, PRIOR_BOOST,
+    PRIOR_WARMUP_ROWS, TableProfile,
 };
 pub use config::ScanConfig;
 pub use custom::{

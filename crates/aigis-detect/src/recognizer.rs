@@ -62,6 +62,23 @@ pub trait Recognizer: Send + Sync {
     /// Appends this recognizer's findings in `text` to `out`.
     fn recognize(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>);
 
+    /// Appends this recognizer's findings of `entity` in `text`, looking
+    /// for that entity alone, when it can do so more cheaply than
+    /// [`Recognizer::recognize`]; findings of other entities may come
+    /// along. Returns false, having appended nothing, when it cannot; the
+    /// scanner then calls `recognize`. Used for cells of a table column
+    /// confirmed to hold `entity` (see [`crate::ColumnPrior`]).
+    fn recognize_entity(
+        &self,
+        text: &str,
+        hint: FieldHint<'_>,
+        entity: &Entity,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        let _ = (text, hint, entity, out);
+        false
+    }
+
     /// Words that, near a finding of the given entity, raise its score
     /// (lowercase; a phrase is words separated by single spaces). Called
     /// once when the scanner is built.

@@ -157,11 +157,59 @@ impl Scanner {
     /// Scans one field and appends its findings, sorted by start offset and
     /// not overlapping, to `out` (which is not cleared, so callers can reuse
     /// one buffer).
+    ///
+    /// A cell of a column whose [`crate::ColumnPrior`] is `confirmed` is
+    /// first given to the recognizers of the column's entity alone
+    /// ([`Recognizer::recognize_entity`]); when what they find settles into
+    /// one finding of that entity covering the whole (trimmed) cell, that
+    /// is the cell's result. Anything else (no finding, a partial one,
+    /// another entity) falls back to every recognizer, so a cell that is
+    /// not the column's entity is scanned exactly as it would be without
+    /// the prior's confirmation.
     pub fn scan_into(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>) {
+        if let Some(prior) = hint.prior.filter(|p| p.confirmed)
+            && self.scan_confirmed(text, hint, &prior.entity, out)
+        {
+            return;
+        }
         let first = out.len();
         for r in &self.recognizers {
             r.recognize(text, hint, out);
         }
+        self.settle(text, hint, out, first);
+    }
+
+    /// The confirmed-column path of [`Scanner::scan_into`]: true when the
+    /// cell's result is in `out`, false (with `out` as it was) when the
+    /// cell needs every recognizer.
+    fn scan_confirmed(
+        &self,
+        text: &str,
+        hint: FieldHint<'_>,
+        entity: &Entity,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        if text.trim().is_empty() {
+            return false;
+        }
+        let first = out.len();
+        for r in &self.recognizers {
+            if !r.recognize_entity(text, hint, entity, out) {
+                r.recognize(text, hint, out);
+            }
+        }
+        self.settle(text, hint, out, first);
+        let whole = matches!(out.get(first..), Some([f]) if is_whole(text, entity, f));
+        if !whole {
+            out.truncate(first);
+        }
+        whole
+    }
+
+    /// Filters `out[first..]` to reported, well-formed findings, applies
+    /// context to contested or weak ones, drops those under the minimum
+    /// score and resolves overlaps.
+    fn settle(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>, first: usize) {
         let mut w = first;
         for i in first..out.len() {
             if self.reported(&out[i]) && sane(text, &out[i]) {
@@ -211,10 +259,34 @@ impl Scanner {
     /// Scans one field like [`Scanner::scan`] and says why each reported
     /// finding has its score. Slower than `scan`; meant for `--explain`.
     pub fn explain(&self, text: &str, hint: FieldHint<'_>) -> Vec<(Finding, Explanation)> {
+        // The same two paths as `scan_into`.
+        if let Some(prior) = hint.prior.filter(|p| p.confirmed) {
+            let raw = self.explained_candidates(text, hint, Some(&prior.entity));
+            let got = self.explain_candidates(text, hint, raw);
+            if let [(f, _)] = got.as_slice()
+                && is_whole(text, &prior.entity, f)
+            {
+                return got;
+            }
+        }
+        let raw = self.explained_candidates(text, hint, None);
+        self.explain_candidates(text, hint, raw)
+    }
+
+    /// Every recognizer's reported, well-formed findings with their bases
+    /// (only `entity`'s, where a recognizer can look for it alone).
+    fn explained_candidates(
+        &self,
+        text: &str,
+        hint: FieldHint<'_>,
+        entity: Option<&Entity>,
+    ) -> Vec<(Finding, Explanation)> {
         let mut raw: Vec<(Finding, Explanation)> = Vec::new();
         for r in &self.recognizers {
             let mut found = Vec::new();
-            r.recognize(text, hint, &mut found);
+            if !entity.is_some_and(|e| r.recognize_entity(text, hint, e, &mut found)) {
+                r.recognize(text, hint, &mut found);
+            }
             let bases = r.explain(text, hint, &found);
             for (i, f) in found.into_iter().enumerate() {
                 if self.reported(&f) && sane(text, &f) {
@@ -224,6 +296,16 @@ impl Scanner {
                 }
             }
         }
+        raw
+    }
+
+    /// Context, minimum score and overlaps applied to explained candidates.
+    fn explain_candidates(
+        &self,
+        text: &str,
+        hint: FieldHint<'_>,
+        mut raw: Vec<(Finding, Explanation)>,
+    ) -> Vec<(Finding, Explanation)> {
         // Same order and the same rule as the scan path.
         raw.sort_by(|a, b| position_order(&a.0, &b.0));
         let only: Vec<Finding> = raw.iter().map(|(f, _)| f.clone()).collect();
@@ -516,6 +598,13 @@ fn cluster_end(v: &[Finding], i: usize) -> usize {
 
 /// Drops findings whose offsets are out of range or not on char boundaries
 /// (a misbehaving recognizer must not make callers panic when slicing).
+/// Whether `f` is `entity` and covers all of `text` but its leading and
+/// trailing whitespace.
+fn is_whole(text: &str, entity: &Entity, f: &Finding) -> bool {
+    let start = text.len() - text.trim_start().len();
+    f.entity == *entity && f.start <= start && f.end >= text.trim_end().len()
+}
+
 fn sane(text: &str, f: &Finding) -> bool {
     f.start < f.end
         && f.end <= text.len()
@@ -660,11 +749,43 @@ mod tests {
     }
 
     #[test]
+    fn a_confirmed_column_settles_whole_cells_and_scans_the_rest_fully() {
+        let s = Scanner::builtin();
+        let open = crate::ColumnPrior::new(Entity::EMAIL_ADDRESS, 1.0);
+        let sure = open.clone().confirmed(true);
+        let hint = FieldHint::named("contact");
+        let whole = s.scan(" ada@example.com ", hint.with_prior(Some(&sure)));
+        assert_eq!(whole.len(), 1);
+        assert_eq!((whole[0].start, whole[0].end), (1, 16));
+        assert_eq!(whole[0].entity, Entity::EMAIL_ADDRESS);
+        // Not an e-mail address whole: every recognizer runs, as without
+        // confirmation (the card is found although the column is e-mail).
+        for cell in [
+            "ada@example.com, card 4111 1111 1111 1111",
+            "4111 1111 1111 1111",
+            "n/a",
+            "   ",
+        ] {
+            assert_eq!(
+                s.scan(cell, hint.with_prior(Some(&sure))),
+                s.scan(cell, hint.with_prior(Some(&open))),
+                "{cell}"
+            );
+        }
+        let card = s.scan("4111 1111 1111 1111", hint.with_prior(Some(&sure)));
+        assert_eq!(card[0].entity, Entity::CREDIT_CARD);
+        // `--explain` takes the same path and reports the same findings.
+        let explained: Vec<Finding> = s
+            .explain(" ada@example.com ", hint.with_prior(Some(&sure)))
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(explained, whole);
+    }
+
+    #[test]
     fn context_raises_a_score_but_never_to_certainty() {
-        let prior = crate::ColumnPrior {
-            entity: Entity::PERSON,
-            confidence: 1.0,
-        };
+        let prior = crate::ColumnPrior::new(Entity::PERSON, 1.0);
         let hint = FieldHint::named("patient name").with_prior(Some(&prior));
         for base in [0.1, 0.4, 0.7, 0.95] {
             let s = Scanner::from_recognizers(vec![Box::new(Fixed(base))]);

@@ -59,8 +59,25 @@ proptest! {
     fn structured_text(text in pieces()) {
         let s = Scanner::builtin();
         check(&s, &text, FieldHint::default());
-        let prior = ColumnPrior { entity: Entity::PERSON, confidence: 0.9 };
+        let prior = ColumnPrior::new(Entity::PERSON, 0.9);
         check(&s, &text, FieldHint::named("name").with_prior(Some(&prior)));
+        for entity in [Entity::PERSON, Entity::LOCATION, Entity::CREDIT_CARD, Entity::EMAIL_ADDRESS] {
+            let open = ColumnPrior::new(entity.clone(), 1.0);
+            let sure = open.clone().confirmed(true);
+            let hint = FieldHint::named("c");
+            check(&s, &text, hint.with_prior(Some(&sure)));
+            // A confirmed column either settles the cell as its entity whole
+            // or scans it exactly as an unconfirmed one.
+            let fast = s.scan(&text, hint.with_prior(Some(&sure)));
+            let full = s.scan(&text, hint.with_prior(Some(&open)));
+            let whole = match fast.as_slice() {
+                [f] => f.entity == entity
+                    && f.start <= text.len() - text.trim_start().len()
+                    && f.end >= text.trim_end().len(),
+                _ => false,
+            };
+            prop_assert!(whole || fast == full, "{text:?} {entity}: {fast:?} vs {full:?}");
+        }
         for m in find_secrets(&text) {
             prop_assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
         }

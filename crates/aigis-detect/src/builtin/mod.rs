@@ -224,7 +224,12 @@ impl<'a> Cx<'a> {
 }
 
 impl Builtin {
-    fn run(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>, trace: Option<&Trace>) {
+    /// Tokenizes `text` into the thread's buffers and hands the tokens,
+    /// their summary and the (not yet computed) token classes to `f`.
+    fn with_tokens<R>(
+        text: &str,
+        f: impl FnOnce(&mut Vec<Token>, lex::Summary, &[Cell<u32>]) -> R,
+    ) -> R {
         CLASSES.with(|ccell| {
             TOKENS.with(|cell| {
                 // A re-entrant call (a recognizer scanning from inside another)
@@ -250,35 +255,15 @@ impl Builtin {
                 };
                 classes.clear();
                 classes.resize(toks.len(), Cell::new(UNKNOWN));
-                let classes: &[Cell<u32>] = classes;
-                let first = out.len();
-                {
-                    let cx = Cx {
-                        text,
-                        bytes: text.as_bytes(),
-                        toks,
-                        hint,
-                        trace,
-                        classes,
-                    };
-                    // Families that span punctuation run first and claim their
-                    // spans, so that tokens inside an e-mail address or URL are
-                    // not read again as names, numbers or dates.
-                    if sum.has(sep::AT) {
-                        email::find(&cx, out);
-                    }
-                    if sum.has(sep::COLON | sep::SLASH | sep::DOT) {
-                        url::find(&cx, out);
-                    }
-                    if text.len() >= 12
-                        && (sum.has(sep::EQ | sep::COLON | sep::DASH) || sum.max_token >= 15)
-                    {
-                        secret::find(&cx, out);
-                    }
-                }
-                if out.len() > first {
-                    claim(toks, &out[first..]);
-                }
+                f(toks, sum, classes)
+            })
+        })
+    }
+
+    fn run(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>, trace: Option<&Trace>) {
+        Builtin::with_tokens(text, |toks, sum, classes| {
+            let first = out.len();
+            {
                 let cx = Cx {
                     text,
                     bytes: text.as_bytes(),
@@ -287,42 +272,124 @@ impl Builtin {
                     trace,
                     classes,
                 };
-                // Each family runs only if the field can hold its entity.
-                let d = sum.digits;
-                if d >= 12 {
-                    card::find(&cx, out);
+                // Families that span punctuation run first and claim their
+                // spans, so that tokens inside an e-mail address or URL are
+                // not read again as names, numbers or dates.
+                if sum.has(sep::AT) {
+                    email::find(&cx, out);
                 }
-                if d >= 9 {
-                    ssn::find(&cx, out);
+                if sum.has(sep::COLON | sep::SLASH | sep::DOT) {
+                    url::find(&cx, out);
                 }
-                if d >= 2 && sum.letters >= 2 && sum.max_token >= 4 && text.len() >= 15 {
-                    iban::find(&cx, out);
+                if text.len() >= 12
+                    && (sum.has(sep::EQ | sep::COLON | sep::DASH) || sum.max_token >= 15)
+                {
+                    secret::find(&cx, out);
                 }
-                if (d >= 4 && sum.has(sep::DOT)) || sum.has(sep::COLON) {
-                    ip::find(&cx, out);
-                }
-                if sum.max_token >= 14 {
-                    crypto::find(&cx, out);
-                }
-                if d >= 7 && sum.letters >= 2 && sum.max_token >= 9 {
-                    medical::find(&cx, out);
-                }
-                if d >= 6 {
-                    usid::find(&cx, out);
-                    phone::find(&cx, out);
-                }
-                if d >= 5 {
-                    date::find(&cx, out);
-                }
-                if sum.letters >= 2 {
-                    address::find(&cx, out);
-                    names::find(&cx, out);
-                }
-                if hint.prior.is_some() {
-                    prior::fill(&cx, out, first);
-                }
-            })
+            }
+            if out.len() > first {
+                claim(toks, &out[first..]);
+            }
+            let cx = Cx {
+                text,
+                bytes: text.as_bytes(),
+                toks,
+                hint,
+                trace,
+                classes,
+            };
+            // Each family runs only if the field can hold its entity.
+            let d = sum.digits;
+            if d >= 12 {
+                card::find(&cx, out);
+            }
+            if d >= 9 {
+                ssn::find(&cx, out);
+            }
+            if d >= 2 && sum.letters >= 2 && sum.max_token >= 4 && text.len() >= 15 {
+                iban::find(&cx, out);
+            }
+            if (d >= 4 && sum.has(sep::DOT)) || sum.has(sep::COLON) {
+                ip::find(&cx, out);
+            }
+            if sum.max_token >= 14 {
+                crypto::find(&cx, out);
+            }
+            if d >= 7 && sum.letters >= 2 && sum.max_token >= 9 {
+                medical::find(&cx, out);
+            }
+            if d >= 6 {
+                usid::find(&cx, out);
+                phone::find(&cx, out);
+            }
+            if d >= 5 {
+                date::find(&cx, out);
+            }
+            if sum.letters >= 2 {
+                address::find(&cx, out);
+                names::find(&cx, out);
+            }
+            if hint.prior.is_some() {
+                prior::fill(&cx, out, first);
+            }
         });
+    }
+
+    /// Runs only the families that report `entity`, in turn, until one
+    /// reports it over the whole trimmed text (false, running none, for an
+    /// entity no family owns). No gates and no claims: a cell that is one
+    /// entity whole has none to make.
+    fn run_entity(
+        &self,
+        text: &str,
+        hint: FieldHint<'_>,
+        entity: &Entity,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        type Family = fn(&Cx<'_>, &mut Vec<Finding>);
+        let families: &[Family] = match entity.as_str() {
+            "EMAIL_ADDRESS" => &[email::find],
+            "URL" => &[url::find],
+            "CREDIT_CARD" => &[card::find],
+            "US_SSN" | "US_ITIN" => &[ssn::find],
+            "IBAN_CODE" => &[iban::find],
+            "IP_ADDRESS" => &[ip::find],
+            "CRYPTO" => &[crypto::find],
+            "MEDICAL_LICENSE" => &[medical::find],
+            "US_PASSPORT" | "US_DRIVER_LICENSE" | "US_BANK_NUMBER" => &[usid::find],
+            "PHONE_NUMBER" => &[phone::find],
+            "DATE_TIME" => &[date::find],
+            "PERSON" => &[names::find],
+            // A street address has a number; a bare place name does not.
+            "LOCATION" if text.bytes().any(|b| b.is_ascii_digit()) => &[address::find, names::find],
+            "LOCATION" => &[names::find, address::find],
+            _ => return false,
+        };
+        let start = text.len() - text.trim_start().len();
+        let end = text.trim_end().len();
+        let first = out.len();
+        Builtin::with_tokens(text, |toks, _, classes| {
+            let cx = Cx {
+                text,
+                bytes: text.as_bytes(),
+                toks,
+                hint,
+                trace: None,
+                classes,
+            };
+            for find in families {
+                find(&cx, out);
+                let whole = out
+                    .get(first..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|f| f.entity == *entity && f.start <= start && f.end >= end);
+                if whole {
+                    break;
+                }
+            }
+        });
+        true
     }
 }
 
@@ -346,6 +413,16 @@ impl Recognizer for Builtin {
 
     fn recognize(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>) {
         self.run(text, hint, out, None);
+    }
+
+    fn recognize_entity(
+        &self,
+        text: &str,
+        hint: FieldHint<'_>,
+        entity: &Entity,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        self.run_entity(text, hint, entity, out)
     }
 
     fn explain(&self, text: &str, hint: FieldHint<'_>, findings: &[Finding]) -> Vec<Option<Basis>> {
