@@ -336,9 +336,10 @@ impl Builtin {
     }
 
     /// Runs only the families that report `entity`, in turn, until one
-    /// reports it over the whole trimmed text (false, running none, for an
-    /// entity no family owns). No gates and no claims: a cell that is one
-    /// entity whole has none to make.
+    /// reports it over the whole trimmed text, then (failing that) the
+    /// column prior's shape rule, as [`Builtin::run`] ends with it. False,
+    /// running nothing, for an entity no family owns. No gates and no
+    /// claims: a cell that is one entity whole has none to make.
     fn run_entity(
         &self,
         text: &str,
@@ -385,9 +386,11 @@ impl Builtin {
                     .iter()
                     .any(|f| f.entity == *entity && f.start <= start && f.end >= end);
                 if whole {
-                    break;
+                    return;
                 }
             }
+            // As the last step of the full run: the column's entity by shape.
+            prior::fill(&cx, out, first);
         });
         true
     }
