@@ -11,7 +11,7 @@
 use std::io::Write;
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use aigis_detect::{
     ColumnClass, ColumnClassification, ColumnPrior, Entity, PRIOR_WARMUP_ROWS, Scanner,
@@ -24,6 +24,7 @@ use anyhow::Context as _;
 use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 
 use super::counts::Counts;
+use crate::chunks::Pool;
 use super::worker::{ASSUME_SHARE, ChunkOut, Shared};
 
 /// Batches that may wait between the reader thread and the workers.
@@ -102,47 +103,28 @@ pub(crate) struct RunResult {
 /// masking thread, the workers' chunk outputs from the writer thread.
 #[derive(Default)]
 pub(crate) struct Recycler {
-    batches: Mutex<Vec<Batch>>,
-    chunks: Mutex<Vec<ChunkOut>>,
+    batches: Pool<Batch>,
+    chunks: Pool<ChunkOut>,
 }
-
-/// Buffers of each kind kept for reuse at most (more are freed).
-const RECYCLE_MAX: usize = 64;
 
 impl Recycler {
     fn batch(&self) -> Batch {
-        self.batches
-            .lock()
-            .ok()
-            .and_then(|mut v| v.pop())
-            .unwrap_or_default()
+        self.batches.take()
     }
 
     fn give_batch(&self, batch: Batch) {
-        if let Ok(mut v) = self.batches.lock()
-            && v.len() < RECYCLE_MAX
-        {
-            v.push(batch);
-        }
+        self.batches.give([batch]);
     }
 
     /// An emptied chunk output (its buffers keep their capacity).
     pub(crate) fn chunk(&self) -> ChunkOut {
-        let mut c = self
-            .chunks
-            .lock()
-            .ok()
-            .and_then(|mut v| v.pop())
-            .unwrap_or_default();
+        let mut c = self.chunks.take();
         c.reset();
         c
     }
 
     fn give_chunks(&self, chunks: Vec<ChunkOut>) {
-        if let Ok(mut v) = self.chunks.lock() {
-            let room = RECYCLE_MAX.saturating_sub(v.len());
-            v.extend(chunks.into_iter().take(room));
-        }
+        self.chunks.give(chunks);
     }
 }
 

@@ -270,8 +270,23 @@ pub(crate) fn json_u64(mut n: u64, out: &mut Vec<u8>) {
 
 /// A score rounded to 4 decimals, as JSON.
 pub(crate) fn json_score(score: f64, out: &mut Vec<u8>) {
-    let rounded = (score * 10_000.0).round() / 10_000.0;
-    let _ = serde_json::to_writer(&mut *out, &rounded);
+    let scaled = (score * 10_000.0).round();
+    if scaled.is_sign_positive() && scaled < 10_000.0 {
+        // `0.` and up to four digits without trailing zeros: what serde
+        // writes for the nearest double to scaled / 10^4 (its shortest
+        // round-trip form), without the float formatter.
+        let mut k = scaled as u32;
+        let mut digits = [b'0'; 4];
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (k % 10) as u8;
+            k /= 10;
+        }
+        let len = digits.iter().rposition(|&d| d != b'0').map_or(1, |i| i + 1);
+        out.extend_from_slice(b"0.");
+        out.extend_from_slice(&digits[..len]);
+        return;
+    }
+    let _ = serde_json::to_writer(&mut *out, &(scaled / 10_000.0));
 }
 
 #[cfg(test)]
@@ -293,6 +308,21 @@ mod tests {
             let mut out = Vec::new();
             json_str(s, &mut out);
             assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+        for k in 0..=10_000u32 {
+            let score = f64::from(k) / 10_000.0;
+            for x in [score, score + 0.000_04, score - 0.000_04] {
+                let mut out = Vec::new();
+                json_score(x, &mut out);
+                let rounded = (x * 10_000.0).round() / 10_000.0;
+                assert_eq!(out, serde_json::to_vec(&rounded).unwrap(), "{x}");
+            }
+        }
+        for x in [f64::from(0.9826_f32), f64::from(0.85_f32), -0.5, 1.5, f64::NAN] {
+            let mut out = Vec::new();
+            json_score(x, &mut out);
+            let rounded = (x * 10_000.0).round() / 10_000.0;
+            assert_eq!(out, serde_json::to_vec(&rounded).unwrap(), "{x}");
         }
         for n in [0u64, 7, 10, 99, 12_345, u64::MAX] {
             let mut out = Vec::new();

@@ -18,6 +18,7 @@ use anyhow::Context as _;
 use super::hit::{CharOffsets, Hit};
 use super::memo::CellMemo;
 use super::tally::{EntityCounts, SkippedInput, SkippedRecords, Tally};
+use crate::chunks::Pool;
 use crate::printer::{Printer, Renderer};
 
 /// Batches that may wait between the reader thread and the scanners.
@@ -239,6 +240,8 @@ struct SourceState {
     warm_bytes: usize,
     priors: Option<Arc<Vec<Option<ColumnPrior>>>>,
     profile: Option<TableProfile>,
+    /// Rendered-output buffers, back from the printer for the next chunks.
+    rendered: Pool<Vec<u8>>,
 }
 
 impl SourceState {
@@ -253,6 +256,7 @@ impl SourceState {
             warm_rows: 0,
             warm_bytes: 0,
             priors: None,
+            rendered: Pool::default(),
         }
     }
 
@@ -297,6 +301,7 @@ impl SourceState {
                 columns: &self.columns,
                 priors: None,
                 emit: false,
+                rendered: &self.rendered,
             };
             let out = pass.scan(pool, batch, 0..n);
             for chunk in &out {
@@ -332,16 +337,20 @@ impl SourceState {
             columns: &self.columns,
             priors: priors.as_deref().map(Vec::as_slice),
             emit: true,
+            rendered: &self.rendered,
         };
         let out = pass.scan(pool, batch, 0..batch.len());
+        let mut written = Vec::with_capacity(out.len());
         for chunk in out {
             printer.write_hits(&chunk.rendered)?;
+            written.push(chunk.rendered);
             tally.findings.merge(&chunk.counts);
             tally.fields += chunk.fields;
             if let (Some(main), Some(p)) = (self.profile.as_mut(), chunk.profile.as_ref()) {
                 main.merge(p);
             }
         }
+        self.rendered.give(written);
         printer.progress_batch(batch.input_bytes());
         Ok(())
     }
@@ -380,6 +389,8 @@ struct Pass<'a> {
     priors: Option<&'a [Option<ColumnPrior>]>,
     /// False for the warm-up pass, which only builds a profile.
     emit: bool,
+    /// Where the chunks' output buffers come from.
+    rendered: &'a Pool<Vec<u8>>,
 }
 
 impl Pass<'_> {
@@ -400,8 +411,10 @@ impl Pass<'_> {
     fn scan_range(&self, batch: &Batch, range: Range<usize>) -> ChunkOut {
         let job = self.job;
         let table = !self.columns.is_empty();
+        let mut rendered = self.rendered.take();
+        rendered.clear();
         let mut out = ChunkOut {
-            rendered: Vec::new(),
+            rendered,
             counts: EntityCounts::default(),
             fields: 0,
             profile: table.then(|| TableProfile::new(self.columns)),
