@@ -119,6 +119,14 @@ impl<'a> Cx<'a> {
             return v;
         }
         let v = match self.toks.get(i) {
+            // ASCII letters alone hash without being folded first.
+            Some(t) if t.is(flag::ALPHA) && t.len() <= 40 && !t.is(flag::NON_ASCII) => {
+                if t.is(flag::UPPER_FIRST) {
+                    crate::gazetteer::classes_ascii_letters(self.b(t))
+                } else {
+                    crate::gazetteer::keyword_classes_ascii_letters(self.b(t))
+                }
+            }
             Some(t) if t.is(flag::ALPHA) && t.len() <= 40 => {
                 if t.is(flag::UPPER_FIRST) {
                     crate::gazetteer::classes(self.s(t))
