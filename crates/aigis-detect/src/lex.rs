@@ -89,6 +89,11 @@ const fn build_class() -> [u8; 256] {
 /// Byte classes for ASCII fast paths.
 pub(crate) static CLASS: [u8; 256] = build_class();
 
+/// [`CLASS`] bit of an ASCII letter or digit.
+pub(crate) const WORD: u8 = W;
+/// [`CLASS`] bit of every byte of a non-ASCII character.
+pub(crate) const WIDE: u8 = N;
+
 /// What a field contains overall, gathered while tokenizing, so that
 /// recognizer families that cannot match skip the field outright.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
