@@ -550,9 +550,11 @@ fn number_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
 /// `rue Verdier, 02881 Boutin`, `chemin du Moulin, 23510 Duval`: a French
 /// street type and name with no house number (common for rural roads),
 /// accepted only when a comma and a five-digit postcode follow.
+#[inline]
 fn french_without_number(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     let toks = cx.toks;
-    if !cx.has(i, kw::FR_STREET) || cx.gap_after(i) != b" " {
+    // The gap first: it is cheaper than looking the word up.
+    if cx.gap_after(i) != b" " || !cx.has(i, kw::FR_STREET) {
         return None;
     }
     let last = name_words(cx, i + 1, 6)?;
