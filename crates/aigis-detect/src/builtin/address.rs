@@ -640,6 +640,12 @@ fn german(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     {
         j += 1;
     }
+    // Cheap reject: a house number (a token starting with a digit) comes
+    // right after the street word or after a second word ("Am Markt 3").
+    let number_at = |k: usize| toks.get(k).is_some_and(|n| n.is(flag::HAS_DIGIT));
+    if !number_at(j + 1) && !number_at(j + 2) {
+        return None;
+    }
     let last = toks[j];
     // Cheap reject: German street words end in one of these letters.
     let lb = cx.b(&last);
