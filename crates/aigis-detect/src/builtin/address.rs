@@ -554,6 +554,12 @@ fn french_before_postcode(
 /// `519 Nathan Forge`, `45216 Alexander Glens`, `12, rue Gilbert Guillon`.
 fn number_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     let toks = cx.toks;
+    // Cheap reject: a word follows the house number (itself one token or
+    // a range of two).
+    let word_at = |k: usize| toks.get(k).is_some_and(|t| t.is(flag::ALPHA));
+    if !word_at(i + 1) && !word_at(i + 2) {
+        return None;
+    }
     if cx.byte_before(toks[i].start).is_some_and(|b| {
         b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'/' || b == b'#'
     }) {
