@@ -413,12 +413,29 @@ pub(crate) fn builtin_words() -> Vec<(Entity, &'static [&'static str])> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Words {
     phrases: Vec<Vec<Box<[u8]>>>,
-    /// Whether each phrase is a bare function word (see [`FUNCTION_WORDS`]).
-    function: Vec<bool>,
-    /// Phrase indexes by the first byte of their last word (for windows
-    /// before a finding) and of their first word (after it).
-    by_last: Vec<Vec<u16>>,
-    by_first: Vec<Vec<u16>>,
+    /// Phrases by the first byte of their last word (for windows before a
+    /// finding) and of their first word (after it).
+    by_last: Vec<Vec<Candidate>>,
+    by_first: Vec<Vec<Candidate>>,
+}
+
+/// A phrase in a [`Words`] bucket, with what it takes to turn it away
+/// without reading the phrase: the length of the word that meets the
+/// window word first, and whether the phrase is a function word.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    phrase: u16,
+    len: usize,
+    function: bool,
+}
+
+impl Candidate {
+    /// Whether a window word of `len` bytes can match the candidate's
+    /// word: the length test of [`word_matches`].
+    #[inline]
+    fn fits(&self, len: usize) -> bool {
+        len == self.len || (self.len >= 4 && len > self.len && len <= self.len + 6)
+    }
 }
 
 impl Words {
@@ -443,18 +460,22 @@ impl Words {
             let idx = self.phrases.len() as u16;
             let key =
                 |w: Option<&Box<[u8]>>| w.and_then(|w| w.first()).copied().unwrap_or(0) as usize;
-            if let Some(v) = self.by_last.get_mut(key(parts.last())) {
-                v.push(idx);
-            }
             let function =
                 parts.len() == 1 && FUNCTION_WORDS.iter().any(|f| f.as_bytes() == &*parts[0]);
+            let candidate = |w: Option<&Box<[u8]>>| Candidate {
+                phrase: idx,
+                len: w.map_or(0, |w| w.len()),
+                function,
+            };
+            if let Some(v) = self.by_last.get_mut(key(parts.last())) {
+                v.push(candidate(parts.last()));
+            }
             // A function word says something about the word right after
             // it ("moved to X"), nothing about the one before it.
             if !function && let Some(v) = self.by_first.get_mut(key(parts.first())) {
-                v.push(idx);
+                v.push(candidate(parts.first()));
             }
             self.phrases.push(parts);
-            self.function.push(function);
         }
     }
 
@@ -477,11 +498,11 @@ impl Words {
             let Some(bucket) = buckets.get(usize::from(b.to_ascii_lowercase())) else {
                 continue;
             };
-            for &pi in bucket {
-                let pi = usize::from(pi);
-                if dist > FUNCTION_WORD_REACH && self.function.get(pi).copied().unwrap_or(false) {
+            for c in bucket {
+                if !c.fits(w.len()) || (dist > FUNCTION_WORD_REACH && c.function) {
                     continue;
                 }
+                let pi = usize::from(c.phrase);
                 if self
                     .phrases
                     .get(pi)
@@ -576,32 +597,35 @@ impl<'t> Window<'t> {
     }
 }
 
+/// Whether `b` belongs to a word: an ASCII letter or digit, or any byte
+/// of a non-ASCII character (one table load, no branches).
 #[inline]
 fn is_w(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
+    crate::lex::CLASS[usize::from(b)] & (crate::lex::WORD | crate::lex::WIDE) != 0
 }
 
 /// Up to `max` (at most 8) words before `start`, nearest first.
 pub(crate) fn words_before(text: &[u8], start: usize, max: usize) -> Window<'_> {
     let mut out = Window::new();
+    let start = start.min(text.len());
     let lo = start.saturating_sub(BYTES_BEFORE);
-    let mut e = start.min(text.len());
+    // Offsets below are inside `win`, the byte window before the finding.
+    let win = text.get(lo..start).unwrap_or(&[]);
+    let mut e = win.len();
     while out.n < max {
-        while e > lo && !is_w(text[e - 1]) {
-            e -= 1;
-        }
-        if e == lo {
+        let Some(last) = win.get(..e).and_then(|w| w.iter().rposition(|&b| is_w(b))) else {
             break;
-        }
-        let mut s = e;
-        while s > lo && is_w(text[s - 1]) {
-            s -= 1;
-        }
+        };
+        e = last + 1;
+        let s = win
+            .get(..e)
+            .and_then(|w| w.iter().rposition(|&b| !is_w(b)))
+            .map_or(0, |p| p + 1);
         // A word cut by the byte window is dropped unless it starts the text.
-        if s == lo && lo > 0 && is_w(text[lo - 1]) {
+        if s == 0 && lo > 0 && text.get(lo - 1).is_some_and(|&b| is_w(b)) {
             break;
         }
-        out.push(&text[s..e]);
+        out.push(win.get(s..e).unwrap_or(&[]));
         e = s;
     }
     out
@@ -611,22 +635,24 @@ pub(crate) fn words_before(text: &[u8], start: usize, max: usize) -> Window<'_> 
 pub(crate) fn words_after(text: &[u8], end: usize, max: usize) -> Window<'_> {
     let mut out = Window::new();
     let hi = (end + BYTES_AFTER).min(text.len());
-    let mut s = end.min(hi);
+    let from = end.min(hi);
+    // Offsets below are inside `win`, the byte window after the finding.
+    let win = text.get(from..hi).unwrap_or(&[]);
+    let mut s = 0;
     while out.n < max {
-        while s < hi && !is_w(text[s]) {
-            s += 1;
-        }
-        if s == hi {
+        let Some(first) = win.get(s..).and_then(|w| w.iter().position(|&b| is_w(b))) else {
+            break;
+        };
+        s += first;
+        let e = win
+            .get(s..)
+            .and_then(|w| w.iter().position(|&b| !is_w(b)))
+            .map_or(win.len(), |p| s + p);
+        // A word cut by the byte window is dropped unless it ends the text.
+        if e == win.len() && text.get(hi).is_some_and(|&b| is_w(b)) {
             break;
         }
-        let mut e = s;
-        while e < hi && is_w(text[e]) {
-            e += 1;
-        }
-        if e == hi && hi < text.len() && is_w(text[hi]) {
-            break;
-        }
-        out.push(&text[s..e]);
+        out.push(win.get(s..e).unwrap_or(&[]));
         s = e;
     }
     out

@@ -44,19 +44,41 @@ const CLASS_BITS: u64 = (1 << 23) - 1;
 /// depends on every input bit.
 #[inline]
 fn hash(b: &[u8]) -> u64 {
+    hash_chunks(b, 0)
+}
+
+/// [`hash`] of `b` lowercased, for `b` made of ASCII letters only: the
+/// same value as hashing the folded word, without folding it into a
+/// buffer first (setting bit 5 of an ASCII letter lowercases it).
+#[inline]
+fn hash_ascii_letters(b: &[u8]) -> u64 {
+    hash_chunks(b, 0x2020_2020_2020_2020)
+}
+
+/// The hash of [`hash`], with `or` ORed into every full chunk and into the
+/// bytes of the last, partial one (so padding bytes stay zero).
+#[inline]
+fn hash_chunks(b: &[u8], or: u64) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut h = (b.len() as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     let mut chunks = b.chunks_exact(8);
     for c in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
+        h = (h ^ (u64::from_le_bytes(w) | or))
+            .wrapping_mul(K)
+            .rotate_left(29);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
+        // The tail, zero-padded, as a little-endian word (built byte by
+        // byte: a variable-length copy into a buffer is a `memcpy` call).
+        let w = rest
+            .iter()
+            .rev()
+            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        let mask = u64::MAX >> (64 - 8 * rest.len());
+        h = (h ^ (w | (or & mask))).wrapping_mul(K).rotate_left(29);
     }
     h ^= h >> 33;
     h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
@@ -150,6 +172,46 @@ struct Gazetteer {
     keywords: Table,
     /// Sorted (code point, folded) pairs for non-ASCII letters.
     fold: Vec<(u32, &'static str)>,
+    /// Which [`shape`]s the keyword words have: most words of a text are
+    /// no keyword and are turned away here without hashing them.
+    keyword_shapes: Shapes,
+}
+
+/// A set of word [`shape`]s, one bit each.
+struct Shapes(Box<[u64]>);
+
+/// Number of distinct [`shape`]s.
+const SHAPES: usize = 1 << 15;
+
+/// A coarse summary of a folded (or not yet lowercased ASCII) word: its
+/// length and the low five bits of its first and last bytes, which are
+/// the same for an ASCII letter in either case. Two words that differ in
+/// shape are different words.
+#[inline]
+fn shape(b: &[u8]) -> usize {
+    let first = b.first().map_or(0, |&c| usize::from(c & 31));
+    let last = b.last().map_or(0, |&c| usize::from(c & 31));
+    ((b.len() & 31) << 10) | (first << 5) | last
+}
+
+impl Shapes {
+    fn new() -> Shapes {
+        Shapes(vec![0; SHAPES / 64].into_boxed_slice())
+    }
+
+    fn add(&mut self, b: &[u8]) {
+        let s = shape(b);
+        if let Some(w) = self.0.get_mut(s / 64) {
+            *w |= 1 << (s % 64);
+        }
+    }
+
+    /// Whether some word added has the shape of `b`.
+    #[inline]
+    fn may_contain(&self, b: &[u8]) -> bool {
+        let s = shape(b);
+        self.0.get(s / 64).is_some_and(|w| w & (1 << (s % 64)) != 0)
+    }
 }
 
 static GAZ: LazyLock<Gazetteer> = LazyLock::new(load);
@@ -230,16 +292,19 @@ fn load() -> Gazetteer {
     });
     let mut words = Table::with_capacity(n);
     let mut keywords = Table::with_capacity(nk);
+    let mut keyword_shapes = Shapes::new();
     for_each_entry(&lists, &fold, |key, bit| {
         words.add(key, bit);
         if bit & KEYWORD_BITS != 0 {
             keywords.add(key, bit);
+            keyword_shapes.add(key);
         }
     });
     Gazetteer {
         words,
         keywords,
         fold,
+        keyword_shapes,
     }
 }
 
@@ -251,7 +316,13 @@ pub(crate) fn warm() {
 /// Classes of an already folded word (0 if unknown).
 #[inline]
 pub(crate) fn lookup(folded: &[u8]) -> u32 {
-    let h = hash(folded);
+    lookup_hashed(hash(folded))
+}
+
+/// Classes of the folded word whose [`hash`] is `h` (0 if unknown),
+/// through the per-thread cache of recent lookups.
+#[inline]
+fn lookup_hashed(h: u64) -> u32 {
     let fp = h & !CLASS_BITS;
     if fp == 0 {
         // An empty cache slot looks like this fingerprint: skip the cache.
@@ -329,7 +400,35 @@ pub(crate) fn classes(word: &str) -> u32 {
 /// `classes(word)` with the gazetteer class bits masked off.
 pub(crate) fn keyword_classes(word: &str) -> u32 {
     let mut buf = [0u8; 64];
-    fold(word, &mut buf).map_or(0, |f| GAZ.keywords.get(f))
+    fold(word, &mut buf).map_or(0, |f| {
+        if GAZ.keyword_shapes.may_contain(f) {
+            GAZ.keywords.get(f)
+        } else {
+            0
+        }
+    })
+}
+
+/// [`classes`] of a word made of ASCII letters only (1 to 64 of them),
+/// without folding it into a buffer.
+#[inline]
+pub(crate) fn classes_ascii_letters(word: &[u8]) -> u32 {
+    debug_assert!(word.iter().all(u8::is_ascii_alphabetic));
+    if word.len() > 64 {
+        return 0;
+    }
+    lookup_hashed(hash_ascii_letters(word))
+}
+
+/// [`keyword_classes`] of a word made of ASCII letters only (1 to 64 of
+/// them), without folding it into a buffer.
+#[inline]
+pub(crate) fn keyword_classes_ascii_letters(word: &[u8]) -> u32 {
+    debug_assert!(word.iter().all(u8::is_ascii_alphabetic));
+    if word.len() > 64 || !GAZ.keyword_shapes.may_contain(word) {
+        return 0;
+    }
+    GAZ.keywords.get_hashed(hash_ascii_letters(word))
 }
 
 #[cfg(test)]
@@ -356,6 +455,23 @@ mod tests {
         }
         let mut buf = [0u8; 64];
         assert_eq!(fold("Straße", &mut buf), Some(&b"strasse"[..]));
+        for w in [
+            "Jennifer",
+            "MOORE",
+            "rue",
+            "Bosnia",
+            "abcdefgh",
+            "Abcdefghi",
+            "x",
+            "Invoice",
+        ] {
+            assert_eq!(classes_ascii_letters(w.as_bytes()), classes(w), "{w}");
+            assert_eq!(
+                keyword_classes_ascii_letters(w.as_bytes()),
+                keyword_classes(w),
+                "{w}"
+            );
+        }
     }
 
     /// The table stores fingerprints, not keys: every compiled-in word
@@ -383,6 +499,9 @@ mod tests {
         }
         for (key, bits) in &exact {
             assert!(*bits as u64 & !CLASS_BITS == 0);
+            if bits & KEYWORD_BITS != 0 {
+                assert!(GAZ.keyword_shapes.may_contain(key), "{key:?}");
+            }
             assert_eq!(lookup(key), *bits, "{key:?}");
             assert_eq!(
                 GAZ.keywords.get(key),

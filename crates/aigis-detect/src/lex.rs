@@ -89,6 +89,11 @@ const fn build_class() -> [u8; 256] {
 /// Byte classes for ASCII fast paths.
 pub(crate) static CLASS: [u8; 256] = build_class();
 
+/// [`CLASS`] bit of an ASCII letter or digit.
+pub(crate) const WORD: u8 = W;
+/// [`CLASS`] bit of every byte of a non-ASCII character.
+pub(crate) const WIDE: u8 = N;
+
 /// What a field contains overall, gathered while tokenizing, so that
 /// recognizer families that cannot match skip the field outright.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -191,29 +196,45 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) -> Summary {
         let mut and_c = first_c;
         let mut or_c = first_c;
         let mut or_rest = 0u8;
-        let mut digits = usize::from(first_c & D != 0);
-        let mut chars = 1;
-        while i < n {
-            let c = CLASS[bytes[i] as usize];
-            if c & W != 0 {
+        loop {
+            // ASCII letters and digits, the bulk of every token.
+            while let Some(&b) = bytes.get(i) {
+                let c = CLASS[usize::from(b)];
+                if c & W == 0 {
+                    break;
+                }
                 and_c &= c;
                 or_rest |= c;
-                digits += usize::from(c & D != 0);
                 i += 1;
-            } else if c & N != 0 {
-                match wide_class(text, i) {
+            }
+            match bytes.get(i) {
+                Some(&b) if CLASS[usize::from(b)] & N != 0 => match wide_class(text, i) {
                     Some((c, w)) => {
                         and_c &= c;
                         or_rest |= c;
                         i += w;
                     }
                     None => break,
-                }
-            } else {
-                break;
+                },
+                _ => break,
             }
-            chars += 1;
         }
+        let tok = &bytes[start..i];
+        let any = first_c | or_rest;
+        // Digits and characters, counted per token rather than per byte:
+        // most tokens are all digits or have none.
+        let digits = if and_c & D != 0 {
+            tok.len()
+        } else if any & D == 0 {
+            0
+        } else {
+            tok.iter().filter(|b| b.is_ascii_digit()).count()
+        };
+        let chars = if any & N == 0 {
+            tok.len()
+        } else {
+            tok.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+        };
         sum.digits += digits;
         sum.letters += chars - digits;
         sum.max_token = sum.max_token.max(i - start);

@@ -457,6 +457,7 @@ fn cap(t: &crate::lex::Token) -> bool {
 
 pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     let toks = cx.toks;
+    let mut postcodes = Postcodes::default();
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -471,9 +472,9 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
                 .or_else(|| german(cx, i))
                 .or_else(|| unit_first(cx, i))
                 .or_else(|| military(cx, i))
-                .or_else(|| french_without_number(cx, i))
+                .or_else(|| french_before_postcode(cx, i, &mut postcodes))
         } else if t.is(flag::ALPHA) {
-            french_without_number(cx, i)
+            french_before_postcode(cx, i, &mut postcodes)
         } else {
             None
         };
@@ -506,9 +507,59 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Where the next five-digit token (a French postcode) is, found by one
+/// forward scan over a field's tokens however often it is asked.
+#[derive(Default)]
+struct Postcodes {
+    /// The first five-digit token at or after the last `from` asked
+    /// about (`usize::MAX`: none); `None` before the first question.
+    at: Option<usize>,
+}
+
+impl Postcodes {
+    /// Index of the first five-digit token at or after `from`, or
+    /// `usize::MAX`; `from` must not decrease from one call to the next,
+    /// so each token is looked at once.
+    fn next_from(&mut self, toks: &[crate::lex::Token], from: usize) -> usize {
+        match self.at {
+            Some(at) if at >= from => at,
+            _ => {
+                let at = toks
+                    .get(from..)
+                    .and_then(|rest| rest.iter().position(|t| t.is(flag::DIGITS) && t.len() == 5))
+                    .map_or(usize::MAX, |p| from + p);
+                self.at = Some(at);
+                at
+            }
+        }
+    }
+}
+
+/// [`french_without_number`], asked only when a five-digit token lies
+/// where its postcode would be (2 to 7 tokens on): most words are turned
+/// away without being looked up.
+#[inline]
+fn french_before_postcode(
+    cx: &Cx<'_>,
+    i: usize,
+    postcodes: &mut Postcodes,
+) -> Option<(usize, &'static str)> {
+    if postcodes.next_from(cx.toks, i + 2) <= i + 7 {
+        french_without_number(cx, i)
+    } else {
+        None
+    }
+}
+
 /// `519 Nathan Forge`, `45216 Alexander Glens`, `12, rue Gilbert Guillon`.
 fn number_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     let toks = cx.toks;
+    // Cheap reject: a word follows the house number (itself one token or
+    // a range of two).
+    let word_at = |k: usize| toks.get(k).is_some_and(|t| t.is(flag::ALPHA));
+    if !word_at(i + 1) && !word_at(i + 2) {
+        return None;
+    }
     if cx.byte_before(toks[i].start).is_some_and(|b| {
         b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'/' || b == b'#'
     }) {
@@ -550,9 +601,11 @@ fn number_first(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
 /// `rue Verdier, 02881 Boutin`, `chemin du Moulin, 23510 Duval`: a French
 /// street type and name with no house number (common for rural roads),
 /// accepted only when a comma and a five-digit postcode follow.
+#[inline]
 fn french_without_number(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     let toks = cx.toks;
-    if !cx.has(i, kw::FR_STREET) || cx.gap_after(i) != b" " {
+    // The gap first: it is cheaper than looking the word up.
+    if cx.gap_after(i) != b" " || !cx.has(i, kw::FR_STREET) {
         return None;
     }
     let last = name_words(cx, i + 1, 6)?;
@@ -637,6 +690,12 @@ fn german(cx: &Cx<'_>, i: usize) -> Option<(usize, &'static str)> {
     while cx.gap_after(j) == b"-" && toks.get(j + 1).is_some_and(|n| n.is(flag::ALPHA)) && j - i < 4
     {
         j += 1;
+    }
+    // Cheap reject: a house number (a token starting with a digit) comes
+    // right after the street word or after a second word ("Am Markt 3").
+    let number_at = |k: usize| toks.get(k).is_some_and(|n| n.is(flag::HAS_DIGIT));
+    if !number_at(j + 1) && !number_at(j + 2) {
+        return None;
     }
     let last = toks[j];
     // Cheap reject: German street words end in one of these letters.
@@ -947,5 +1006,14 @@ mod tests {
         }
         // Without a house number, only with a postcode.
         assert!(locs("take the rue Verdier to the left").is_empty());
+    }
+
+    #[test]
+    fn postcodes_are_found_from_any_later_token() {
+        let mut toks = Vec::new();
+        crate::lex::tokenize("a 12345 b c 1234 d 54321 e", &mut toks);
+        let mut p = super::Postcodes::default();
+        let got: Vec<usize> = (0..toks.len() + 1).map(|i| p.next_from(&toks, i)).collect();
+        assert_eq!(got, [1, 1, 6, 6, 6, 6, 6, usize::MAX, usize::MAX]);
     }
 }

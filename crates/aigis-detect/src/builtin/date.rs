@@ -155,13 +155,25 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         }
         let next = if t.is(flag::DIGITS) {
             numeric(cx, i, out).or_else(|| day_month_year(cx, i, out))
-        } else if t.is(flag::ALPHA) && (t.is(flag::UPPER_FIRST) || t.len() > 3) && t.len() <= 10 {
+        } else if t.is(flag::ALPHA)
+            && (t.is(flag::UPPER_FIRST) || t.len() > 3)
+            && t.len() <= 10
+            && year_at(toks, i + 2)
+        {
             month_day_year(cx, i, out)
         } else {
             None
         };
         i = next.unwrap_or(i + 1);
     }
+}
+
+/// Whether token `k` can be a year: four digits. Checked before a word is
+/// read as a month name, which most words are not.
+#[inline]
+fn year_at(toks: &[Token], k: usize) -> bool {
+    toks.get(k)
+        .is_some_and(|t| t.is(flag::DIGITS) && t.len() == 4)
 }
 
 /// `Y-M-D`, `Y/M/D`, `D/M/Y`, `M/D/Y`, `D.M.Y`, `D-M-Y`.

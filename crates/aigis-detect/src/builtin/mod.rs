@@ -118,7 +118,23 @@ impl<'a> Cx<'a> {
         if v != UNKNOWN {
             return v;
         }
+        self.first_cls(i, c)
+    }
+
+    /// [`Cx::cls`] of a token not looked up yet: looks it up and
+    /// remembers the answer in `slot`. Kept out of line so that the
+    /// remembered case stays small enough to inline.
+    #[inline(never)]
+    fn first_cls(&self, i: usize, slot: &Cell<u32>) -> u32 {
         let v = match self.toks.get(i) {
+            // ASCII letters alone hash without being folded first.
+            Some(t) if t.is(flag::ALPHA) && t.len() <= 40 && !t.is(flag::NON_ASCII) => {
+                if t.is(flag::UPPER_FIRST) {
+                    crate::gazetteer::classes_ascii_letters(self.b(t))
+                } else {
+                    crate::gazetteer::keyword_classes_ascii_letters(self.b(t))
+                }
+            }
             Some(t) if t.is(flag::ALPHA) && t.len() <= 40 => {
                 if t.is(flag::UPPER_FIRST) {
                     crate::gazetteer::classes(self.s(t))
@@ -128,7 +144,7 @@ impl<'a> Cx<'a> {
             }
             _ => 0,
         };
-        c.set(v);
+        slot.set(v);
         v
     }
 

@@ -722,7 +722,11 @@ fn has_place_suffix(word: &str) -> bool {
     };
     PLACE_SUFFIXES
         .iter()
-        .any(|s| f.len() >= s.len() + 3 && f.ends_with(s.as_bytes()))
+        // The last bytes first: most words differ there, and the slice
+        // comparison is a `memcmp` call.
+        .any(|s| {
+            f.len() >= s.len() + 3 && f.last() == s.as_bytes().last() && f.ends_with(s.as_bytes())
+        })
 }
 
 /// Whether the text between `start` and `end` (a run) is a gazetteer place.

@@ -16,6 +16,10 @@ use crate::lex::flag;
 use crate::{Entity, Finding};
 
 const MAX_DIGITS: usize = 17;
+/// The fewest digits a number of any plan has (a German national number
+/// or an international one outside the five plans): shorter candidates
+/// are not validated at all.
+const MIN_DIGITS: usize = 8;
 
 /// Scores.
 const INTL: f32 = 0.85;
@@ -178,6 +182,10 @@ pub(crate) fn find(cx: &Cx<'_>, out: &mut Vec<Finding>) {
         }
         let mut matched = None;
         for &(k_end, n, ng, end) in ends[..ne].iter().rev() {
+            // No plan (national or international) has numbers shorter.
+            if n < MIN_DIGITS {
+                continue;
+            }
             let after = cx.bytes.get(end..).unwrap_or(&[]);
             if after.first().is_some_and(|b| b.is_ascii_alphanumeric())
                 || (matches!(after.first(), Some(b'.' | b',' | b'/' | b'-' | b':'))
@@ -418,6 +426,37 @@ mod tests {
         ] {
             let s = format!("call {p} today");
             assert_eq!(phones(&s), [p], "{p}");
+        }
+    }
+
+    /// `MIN_DIGITS` skips validation of shorter candidates: no plan may
+    /// accept one.
+    #[test]
+    fn no_plan_accepts_fewer_than_min_digits() {
+        use super::{Cand, MIN_DIGITS, validate};
+        for n in 1..MIN_DIGITS {
+            for lead in 0..100u8 {
+                for flags in 0..16u8 {
+                    let mut c = Cand {
+                        n,
+                        ng: 1,
+                        plus: flags & 1 != 0,
+                        parens: flags & 2 != 0,
+                        slash: flags & 4 != 0,
+                        dot: flags & 8 != 0,
+                        ..Cand::default()
+                    };
+                    c.groups[0] = n as u8;
+                    for (k, d) in c.digits[..n].iter_mut().enumerate() {
+                        *d = match k {
+                            0 => lead / 10,
+                            1 => lead % 10,
+                            _ => (k as u8 * 7) % 10,
+                        };
+                    }
+                    assert_eq!(validate(&c), None, "{:?}", c.d());
+                }
+            }
         }
     }
 
