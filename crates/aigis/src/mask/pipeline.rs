@@ -10,8 +10,8 @@
 
 use std::io::Write;
 use std::ops::Range;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use aigis_detect::{
     ColumnClass, ColumnClassification, ColumnPrior, Entity, PRIOR_WARMUP_ROWS, Scanner,
@@ -24,8 +24,8 @@ use anyhow::Context as _;
 use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 
 use super::counts::Counts;
-use crate::chunks::Pool;
 use super::worker::{ASSUME_SHARE, ChunkOut, Shared};
+use crate::chunks::Pool;
 
 /// Batches that may wait between the reader thread and the workers.
 const CHANNEL_DEPTH: usize = 2;

@@ -318,7 +318,13 @@ mod tests {
                 assert_eq!(out, serde_json::to_vec(&rounded).unwrap(), "{x}");
             }
         }
-        for x in [f64::from(0.9826_f32), f64::from(0.85_f32), -0.5, 1.5, f64::NAN] {
+        for x in [
+            f64::from(0.9826_f32),
+            f64::from(0.85_f32),
+            -0.5,
+            1.5,
+            f64::NAN,
+        ] {
             let mut out = Vec::new();
             json_score(x, &mut out);
             let rounded = (x * 10_000.0).round() / 10_000.0;
