@@ -103,6 +103,24 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
+    /// What the families see of `text` and its tokens.
+    fn new(
+        text: &'a str,
+        toks: &'a [Token],
+        hint: FieldHint<'a>,
+        trace: Option<&'a Trace>,
+        classes: &'a [Cell<u32>],
+    ) -> Cx<'a> {
+        Cx {
+            text,
+            bytes: text.as_bytes(),
+            toks,
+            hint,
+            trace,
+            classes,
+        }
+    }
+
     /// Gazetteer and keyword classes of token `i` (0 for non-words).
     ///
     /// Gazetteer classes (name, place, common word) are only ever asked of
@@ -280,14 +298,7 @@ impl Builtin {
         Builtin::with_tokens(text, |toks, sum, classes| {
             let first = out.len();
             {
-                let cx = Cx {
-                    text,
-                    bytes: text.as_bytes(),
-                    toks,
-                    hint,
-                    trace,
-                    classes,
-                };
+                let cx = Cx::new(text, toks, hint, trace, classes);
                 // Families that span punctuation run first and claim their
                 // spans, so that tokens inside an e-mail address or URL are
                 // not read again as names, numbers or dates.
@@ -306,14 +317,7 @@ impl Builtin {
             if out.len() > first {
                 claim(toks, &out[first..]);
             }
-            let cx = Cx {
-                text,
-                bytes: text.as_bytes(),
-                toks,
-                hint,
-                trace,
-                classes,
-            };
+            let cx = Cx::new(text, toks, hint, trace, classes);
             // Each family runs only if the field can hold its entity.
             let d = sum.digits;
             if d >= 12 {
@@ -386,14 +390,7 @@ impl Builtin {
         let end = text.trim_end().len();
         let first = out.len();
         Builtin::with_tokens(text, |toks, _, classes| {
-            let cx = Cx {
-                text,
-                bytes: text.as_bytes(),
-                toks,
-                hint,
-                trace: None,
-                classes,
-            };
+            let cx = Cx::new(text, toks, hint, None, classes);
             for find in families {
                 find(&cx, out);
                 let whole = out
