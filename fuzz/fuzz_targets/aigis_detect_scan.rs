@@ -1,6 +1,7 @@
 //! The scanner on arbitrary text (bytes decoded lossily, as readers do):
 //! no panic, findings in range, on char boundaries, sorted and disjoint,
-//! the same with explanations, and the secret finder in range too.
+//! the same with explanations (column priors confirmed or not), and the
+//! secret finder in range too.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -15,10 +16,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let text = String::from_utf8_lossy(rest);
-    let prior = ColumnPrior {
-        entity: Entity::BUILTIN[usize::from(sel) % Entity::BUILTIN.len()].clone(),
-        confidence: 0.9,
-    };
+    // The top bit of the selector makes the column confirmed (the scanner
+    // then tries the entity's own recognizers first).
+    let prior = ColumnPrior::new(
+        Entity::BUILTIN[usize::from(sel) % Entity::BUILTIN.len()].clone(),
+        0.9,
+    )
+    .confirmed(sel & 0x80 != 0);
     let hint = match sel % 3 {
         0 => FieldHint::default(),
         1 => FieldHint::named("contact_phone"),
