@@ -596,8 +596,6 @@ fn cluster_end(v: &[Finding], i: usize) -> usize {
     j
 }
 
-/// Drops findings whose offsets are out of range or not on char boundaries
-/// (a misbehaving recognizer must not make callers panic when slicing).
 /// Whether `f` is `entity` and covers all of `text` but its leading and
 /// trailing whitespace.
 fn is_whole(text: &str, entity: &Entity, f: &Finding) -> bool {
@@ -605,6 +603,8 @@ fn is_whole(text: &str, entity: &Entity, f: &Finding) -> bool {
     f.entity == *entity && f.start <= start && f.end >= text.trim_end().len()
 }
 
+/// Drops findings whose offsets are out of range or not on char boundaries
+/// (a misbehaving recognizer must not make callers panic when slicing).
 fn sane(text: &str, f: &Finding) -> bool {
     f.start < f.end
         && f.end <= text.len()
