@@ -598,7 +598,7 @@ fn cluster_end(v: &[Finding], i: usize) -> usize {
 
 /// Whether `f` is `entity` and covers all of `text` but its leading and
 /// trailing whitespace.
-fn is_whole(text: &str, entity: &Entity, f: &Finding) -> bool {
+pub(crate) fn is_whole(text: &str, entity: &Entity, f: &Finding) -> bool {
     let start = text.len() - text.trim_start().len();
     f.entity == *entity && f.start <= start && f.end >= text.trim_end().len()
 }

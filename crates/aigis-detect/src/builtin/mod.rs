@@ -354,13 +354,36 @@ impl Builtin {
             }
         });
     }
+}
+
+/// Marks tokens that overlap any of `claims` (sorted or not).
+fn claim(toks: &mut [Token], claims: &[Finding]) {
+    for c in claims {
+        let from = toks.partition_point(|t| t.end <= c.start);
+        for t in toks.iter_mut().skip(from) {
+            if t.start >= c.end {
+                break;
+            }
+            t.flags |= flag::CLAIMED;
+        }
+    }
+}
+
+impl Recognizer for Builtin {
+    fn name(&self) -> &'static str {
+        "builtin"
+    }
+
+    fn recognize(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>) {
+        self.run(text, hint, out, None);
+    }
 
     /// Runs only the families that report `entity`, in turn, until one
     /// reports it over the whole trimmed text, then (failing that) the
-    /// column prior's shape rule, as [`Builtin::run`] ends with it. False,
+    /// column prior's shape rule, as the full run ends with it. False,
     /// running nothing, for an entity no family owns. No gates and no
     /// claims: a cell that is one entity whole has none to make.
-    fn run_entity(
+    fn recognize_entity(
         &self,
         text: &str,
         hint: FieldHint<'_>,
@@ -386,19 +409,16 @@ impl Builtin {
             "LOCATION" => &[names::find, address::find],
             _ => return false,
         };
-        let start = text.len() - text.trim_start().len();
-        let end = text.trim_end().len();
         let first = out.len();
         Builtin::with_tokens(text, |toks, _, classes| {
             let cx = Cx::new(text, toks, hint, None, classes);
             for find in families {
                 find(&cx, out);
-                let whole = out
-                    .get(first..)
-                    .unwrap_or(&[])
+                let found = out.get(first..).unwrap_or(&[]);
+                if found
                     .iter()
-                    .any(|f| f.entity == *entity && f.start <= start && f.end >= end);
-                if whole {
+                    .any(|f| crate::scanner::is_whole(text, entity, f))
+                {
                     return;
                 }
             }
@@ -406,39 +426,6 @@ impl Builtin {
             prior::fill(&cx, out, first);
         });
         true
-    }
-}
-
-/// Marks tokens that overlap any of `claims` (sorted or not).
-fn claim(toks: &mut [Token], claims: &[Finding]) {
-    for c in claims {
-        let from = toks.partition_point(|t| t.end <= c.start);
-        for t in toks.iter_mut().skip(from) {
-            if t.start >= c.end {
-                break;
-            }
-            t.flags |= flag::CLAIMED;
-        }
-    }
-}
-
-impl Recognizer for Builtin {
-    fn name(&self) -> &'static str {
-        "builtin"
-    }
-
-    fn recognize(&self, text: &str, hint: FieldHint<'_>, out: &mut Vec<Finding>) {
-        self.run(text, hint, out, None);
-    }
-
-    fn recognize_entity(
-        &self,
-        text: &str,
-        hint: FieldHint<'_>,
-        entity: &Entity,
-        out: &mut Vec<Finding>,
-    ) -> bool {
-        self.run_entity(text, hint, entity, out)
     }
 
     fn explain(&self, text: &str, hint: FieldHint<'_>, findings: &[Finding]) -> Vec<Option<Basis>> {
