@@ -153,10 +153,10 @@ impl ColumnProfile {
 
     /// Records one cell and the findings the scanner reported for it.
     pub fn observe(&mut self, cell: &str, findings: &[Finding]) {
-        let trimmed = cell.trim();
-        if trimmed.is_empty() {
+        let (lead, end) = crate::lex::trim_bounds(cell);
+        let Some(trimmed) = cell.get(lead..end).filter(|t| !t.is_empty()) else {
             return;
-        }
+        };
         self.cells += 1;
         self.bytes += trimmed.len() as u64;
         self.words += word_count(trimmed) as u64;
@@ -165,7 +165,6 @@ impl ColumnProfile {
         }
         // The common case of a table cell that is one entity whole: no
         // counting needed to know the finding covers it.
-        let lead = cell.len() - cell.trim_start().len();
         if let [f] = findings
             && f.start <= lead
             && f.end >= lead + trimmed.len()
@@ -374,9 +373,13 @@ fn word_count(s: &str) -> usize {
     let ws = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
     let b = s.as_bytes();
     let first = b.first().is_some_and(|&x| !ws(x));
-    let starts: usize = b
-        .windows(2)
-        .map(|w| usize::from(ws(w[0]) & !ws(w[1])))
+    // Each byte beside the one before it (two slices zipped, which
+    // vectorizes better than `windows(2)`).
+    let rest = b.get(1..).unwrap_or_default();
+    let starts: usize = rest
+        .iter()
+        .zip(b)
+        .map(|(&cur, &prev)| usize::from(ws(prev) & !ws(cur)))
         .sum();
     starts + usize::from(first)
 }

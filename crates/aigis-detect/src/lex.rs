@@ -275,6 +275,20 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) -> Summary {
     sum
 }
 
+/// Byte bounds of `text.trim()`: `(start, end)` with `start` the length
+/// of the leading whitespace and `end` the length of `text.trim_end()`
+/// (so `start >= end` when the text is blank). Text that begins and ends
+/// with a visible ASCII character, as most cells do, is answered without
+/// decoding anything.
+#[inline]
+pub(crate) fn trim_bounds(text: &str) -> (usize, usize) {
+    let b = text.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => (0, b.len()),
+        _ => (text.len() - text.trim_start().len(), text.trim_end().len()),
+    }
+}
+
 /// Decodes the char starting at byte `i` (which must be a char boundary).
 #[inline]
 pub(crate) fn decode_at(text: &str, i: usize) -> Option<(char, usize)> {
@@ -323,6 +337,25 @@ mod tests {
         assert!(t[2].1 & flag::DIGITS != 0);
         assert!(t[5].1 & flag::ALL_UPPER != 0 && t[5].1 & flag::LOWER_REST == 0);
         assert!(t[6].1 & flag::DIGITS == 0 && t[6].1 & flag::ALPHA == 0);
+    }
+
+    #[test]
+    fn trim_bounds_agree_with_trim() {
+        for s in [
+            "",
+            " ",
+            " \u{a0}",
+            "a",
+            " a ",
+            "a b",
+            "\u{2003}x\u{2003}",
+            "é",
+            "x\t",
+        ] {
+            let (a, b) = trim_bounds(s);
+            assert_eq!(a, s.len() - s.trim_start().len(), "{s:?}");
+            assert_eq!(b, s.trim_end().len(), "{s:?}");
+        }
     }
 
     #[test]

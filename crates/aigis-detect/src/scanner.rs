@@ -189,7 +189,8 @@ impl Scanner {
         entity: &Entity,
         out: &mut Vec<Finding>,
     ) -> bool {
-        if text.trim().is_empty() {
+        let (start, end) = crate::lex::trim_bounds(text);
+        if start >= end {
             return false;
         }
         let first = out.len();
@@ -599,8 +600,8 @@ fn cluster_end(v: &[Finding], i: usize) -> usize {
 /// Whether `f` is `entity` and covers all of `text` but its leading and
 /// trailing whitespace.
 pub(crate) fn is_whole(text: &str, entity: &Entity, f: &Finding) -> bool {
-    let start = text.len() - text.trim_start().len();
-    f.entity == *entity && f.start <= start && f.end >= text.trim_end().len()
+    let (start, end) = crate::lex::trim_bounds(text);
+    f.entity == *entity && f.start <= start && f.end >= end
 }
 
 /// Drops findings whose offsets are out of range or not on char boundaries

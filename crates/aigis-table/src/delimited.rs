@@ -354,12 +354,24 @@ impl DelimitedReader {
             batch.begin_record(self.row, line);
             self.csv.get_mut().take_raw(end, Some(batch));
             let mut lossy = false;
+            // One UTF-8 check for the whole record (its fields stored side
+            // by side) instead of one per cell; a record that fails it is
+            // converted cell by cell.
+            let whole = std::str::from_utf8(self.record.as_slice()).ok();
             for (column, cell) in self.record.iter().enumerate() {
-                if !cell.is_empty() {
-                    let (value, l) = batch.push_value_lossy(cell);
-                    lossy |= l;
-                    batch.push_cell(value, column);
+                if cell.is_empty() {
+                    continue;
                 }
+                let text = whole.and_then(|w| w.get(self.record.range(column)?));
+                let value = match text {
+                    Some(t) => batch.push_value(t),
+                    None => {
+                        let (value, l) = batch.push_value_lossy(cell);
+                        lossy |= l;
+                        value
+                    }
+                };
+                batch.push_cell(value, column);
             }
             batch.end_record();
             if lossy {

@@ -13,8 +13,7 @@ pub(crate) fn fill(cx: &Cx<'_>, out: &mut Vec<Finding>, first: usize) {
         return;
     };
     let text = cx.text;
-    let start = text.len() - text.trim_start().len();
-    let end = text.trim_end().len();
+    let (start, end) = crate::lex::trim_bounds(text);
     if start >= end || end - start > 200 {
         return;
     }

@@ -283,8 +283,7 @@ impl Shared<'_> {
                 }
                 let original = value.get(a.start..a.end).unwrap_or_default();
                 let entity = a.entity.as_str();
-                let (base, _) = (piece.byte_base, ());
-                let start = usize::try_from(base)
+                let start = usize::try_from(piece.byte_base)
                     .unwrap_or(usize::MAX)
                     .saturating_add(a.start);
                 let end = start.saturating_add(a.end - a.start);

@@ -11,13 +11,17 @@ use crate::scan::Hit;
 /// `"explanation"` with `--explain`).
 pub(super) fn hit(h: &Hit<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"source\":");
-    json_str(h.source, out);
+    match h.source_json {
+        Some(s) => out.extend_from_slice(s),
+        None => json_str(h.source, out),
+    }
     out.extend_from_slice(b",\"record\":");
     json_u64(h.record, out);
     out.extend_from_slice(b",\"field\":");
-    match h.field {
-        Some(f) => json_str(f, out),
-        None => out.extend_from_slice(b"null"),
+    match (h.field, h.field_json) {
+        (Some(_), Some(f)) => out.extend_from_slice(f),
+        (Some(f), None) => json_str(f, out),
+        (None, _) => out.extend_from_slice(b"null"),
     }
     for (key, n) in [
         (&b",\"start\":"[..], h.start),

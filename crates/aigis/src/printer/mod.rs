@@ -241,7 +241,7 @@ impl Printer {
 pub(crate) fn json_str(s: &str, out: &mut Vec<u8>) {
     // Most strings (entity and recognizer names, paths, column names) need
     // no escaping: copy them between quotes.
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    if !needs_escape(s.as_bytes()) {
         out.reserve(s.len() + 2);
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
@@ -252,20 +252,34 @@ pub(crate) fn json_str(s: &str, out: &mut Vec<u8>) {
     let _ = serde_json::to_writer(&mut *out, s);
 }
 
-/// Writes an unsigned integer in decimal to `out` (what `write!` with
-/// `{}` gives, without the formatting machinery).
-pub(crate) fn json_u64(mut n: u64, out: &mut Vec<u8>) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
+/// Whether `b` holds a byte JSON must escape (a control byte, `"` or
+/// `\`), tested eight bytes at a time.
+fn needs_escape(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Non-zero when some byte of `v` is below `n` (n <= 0x80): the
+    // classic "has less" bit trick, exact as a yes/no answer.
+    let below = |v: u64, n: u8| v.wrapping_sub(ONES * u64::from(n)) & !v & HIGH;
+    let has = |v: u64, x: u8| below(v ^ (ONES * u64::from(x)), 1);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let Ok(a) = <[u8; 8]>::try_from(c) else {
+            return true;
+        };
+        let v = u64::from_le_bytes(a);
+        if below(v, 0x20) | has(v, b'"') | has(v, b'\\') != 0 {
+            return true;
         }
     }
-    out.extend_from_slice(&buf[i..]);
+    chunks
+        .remainder()
+        .iter()
+        .any(|&x| x < 0x20 || x == b'"' || x == b'\\')
+}
+
+/// Writes an unsigned integer in decimal to `out`.
+pub(crate) fn json_u64(n: u64, out: &mut Vec<u8>) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// A score rounded to 4 decimals, as JSON.
@@ -293,6 +307,14 @@ pub(crate) fn json_score(score: f64, out: &mut Vec<u8>) {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #[test]
+        fn escape_test_agrees_with_bytewise(s in "[ -~\\t\\n\\x00é\"\\\\]{0,40}") {
+            let slow = s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+            proptest::prop_assert_eq!(needs_escape(s.as_bytes()), slow);
+        }
+    }
+
     #[test]
     fn json_writers_match_serde_json() {
         for s in [
@@ -304,6 +326,10 @@ mod tests {
             "\u{1}\u{1f}\u{7f}",
             "Müller 🙏",
             "$['first name']",
+            "/a/long/path/without/escapes/at/all.csv",
+            "/a/long/path/with/a\"quote/in/the/middle.csv",
+            "0123456789abcdef\\",
+            "0123456\u{1f}89abcdef",
         ] {
             let mut out = Vec::new();
             json_str(s, &mut out);

@@ -423,6 +423,19 @@ impl Pass<'_> {
         let mut explained = Vec::new();
         let mut memo = CellMemo::default();
         let show_values = job.renderer.show_values();
+        // The source and column names repeat in every finding: escape them
+        // for JSON once here.
+        let mut source_json = Vec::new();
+        crate::printer::json_str(self.source, &mut source_json);
+        let columns_json: Vec<Vec<u8>> = batch
+            .columns()
+            .iter()
+            .map(|c| {
+                let mut v = Vec::new();
+                crate::printer::json_str(c, &mut v);
+                v
+            })
+            .collect();
         for record in range.filter_map(|i| batch.record(i)) {
             for field in record.fields() {
                 out.fields += 1;
@@ -462,6 +475,15 @@ impl Pass<'_> {
                 if !self.emit {
                     continue;
                 }
+                // A cell named by its column (the same string, not only an
+                // equal one) has its name escaped already.
+                let field_json = match (field.name(), field.column_name()) {
+                    (Some(n), Some(c)) if std::ptr::eq(n, c) => field
+                        .column()
+                        .and_then(|i| columns_json.get(i))
+                        .map(Vec::as_slice),
+                    _ => None,
+                };
                 let mut chars = CharOffsets::new(&field);
                 for (i, f) in findings.iter().enumerate() {
                     out.counts.add(&f.entity);
@@ -484,6 +506,8 @@ impl Pass<'_> {
                         },
                         explanation: explained.get(i),
                         is_line: field.name().is_none(),
+                        source_json: Some(&source_json),
+                        field_json,
                     };
                     job.renderer.render(&hit, &mut out.rendered);
                 }

@@ -32,6 +32,12 @@ pub(crate) struct Hit<'a> {
     /// True for a plain-text line, where the offsets are also columns of
     /// the line in the file.
     pub(crate) is_line: bool,
+    /// `source` already written as a JSON string, when the caller has it
+    /// (it repeats in every finding of an input).
+    pub(crate) source_json: Option<&'a [u8]>,
+    /// `field` already written as a JSON string, when the caller has it
+    /// (a table column's name repeats in every row).
+    pub(crate) field_json: Option<&'a [u8]>,
 }
 
 /// Converts byte offsets of findings in one field into character offsets,

@@ -23,7 +23,7 @@ struct Column {
 /// Remembered findings of cells, keyed by column index and cell text.
 #[derive(Default)]
 pub(crate) struct CellMemo<'a> {
-    cells: HashMap<(usize, &'a str), Range<usize>>,
+    cells: HashMap<(usize, &'a str), Range<usize>, foldhash::fast::RandomState>,
     found: Vec<Finding>,
     columns: Vec<Column>,
 }
