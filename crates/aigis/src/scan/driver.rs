@@ -12,7 +12,7 @@ use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::time::Instant;
 
 use aigis_detect::{ColumnPrior, FieldHint, Finding, PRIOR_WARMUP_ROWS, Scanner, TableProfile};
-use aigis_table::{Batch, Input, ReadError, ReadOptions, ReadStats};
+use aigis_table::{Batch, Field, Input, ReadError, ReadOptions, ReadStats};
 use anyhow::Context as _;
 
 use super::hit::{CharOffsets, Hit};
@@ -242,13 +242,17 @@ struct SourceState {
     profile: Option<TableProfile>,
     /// Rendered-output buffers, back from the printer for the next chunks.
     rendered: Pool<Vec<u8>>,
+    /// The source and column names, escaped for JSON output.
+    names: JsonNames,
 }
 
 impl SourceState {
     fn new(input: &Input, columns: Arc<[String]>) -> Self {
         let table = input.format.is_table() && !columns.is_empty();
+        let name = input.source.name();
         SourceState {
-            name: input.source.name(),
+            names: JsonNames::new(&name, &columns),
+            name,
             table,
             profile: table.then(|| TableProfile::new(&columns)),
             columns,
@@ -302,6 +306,7 @@ impl SourceState {
                 priors: None,
                 emit: false,
                 rendered: &self.rendered,
+                names: &self.names,
             };
             let out = pass.scan(pool, batch, 0..n);
             for chunk in &out {
@@ -338,6 +343,7 @@ impl SourceState {
             priors: priors.as_deref().map(Vec::as_slice),
             emit: true,
             rendered: &self.rendered,
+            names: &self.names,
         };
         let out = pass.scan(pool, batch, 0..batch.len());
         let mut written = Vec::with_capacity(out.len());
@@ -373,6 +379,37 @@ impl SourceState {
     }
 }
 
+/// The names every finding of an input repeats (the source and, in a
+/// table, the column), written as JSON strings once per input.
+struct JsonNames {
+    source: Vec<u8>,
+    columns: Vec<Vec<u8>>,
+}
+
+impl JsonNames {
+    fn new(source: &str, columns: &[String]) -> Self {
+        let escape = |s: &str| {
+            let mut v = Vec::new();
+            crate::printer::json_str(s, &mut v);
+            v
+        };
+        JsonNames {
+            source: escape(source),
+            columns: columns.iter().map(|c| escape(c)).collect(),
+        }
+    }
+
+    /// The escaped name of `field` when it is named by its column of
+    /// `columns` (the very string, not only an equal one).
+    fn field(&self, field: &Field<'_>, columns: &[String]) -> Option<&[u8]> {
+        let i = field.column()?;
+        let column = columns.get(i)?;
+        std::ptr::eq(field.name()?, column.as_str())
+            .then(|| self.columns.get(i).map(Vec::as_slice))
+            .flatten()
+    }
+}
+
 /// What scanning one chunk of a batch produced.
 struct ChunkOut {
     rendered: Vec<u8>,
@@ -391,6 +428,8 @@ struct Pass<'a> {
     emit: bool,
     /// Where the chunks' output buffers come from.
     rendered: &'a Pool<Vec<u8>>,
+    /// The source and column names, escaped for JSON output.
+    names: &'a JsonNames,
 }
 
 impl Pass<'_> {
@@ -423,19 +462,6 @@ impl Pass<'_> {
         let mut explained = Vec::new();
         let mut memo = CellMemo::default();
         let show_values = job.renderer.show_values();
-        // The source and column names repeat in every finding: escape them
-        // for JSON once here.
-        let mut source_json = Vec::new();
-        crate::printer::json_str(self.source, &mut source_json);
-        let columns_json: Vec<Vec<u8>> = batch
-            .columns()
-            .iter()
-            .map(|c| {
-                let mut v = Vec::new();
-                crate::printer::json_str(c, &mut v);
-                v
-            })
-            .collect();
         for record in range.filter_map(|i| batch.record(i)) {
             for field in record.fields() {
                 out.fields += 1;
@@ -475,15 +501,7 @@ impl Pass<'_> {
                 if !self.emit {
                     continue;
                 }
-                // A cell named by its column (the same string, not only an
-                // equal one) has its name escaped already.
-                let field_json = match (field.name(), field.column_name()) {
-                    (Some(n), Some(c)) if std::ptr::eq(n, c) => field
-                        .column()
-                        .and_then(|i| columns_json.get(i))
-                        .map(Vec::as_slice),
-                    _ => None,
-                };
+                let field_json = self.names.field(&field, self.columns);
                 let mut chars = CharOffsets::new(&field);
                 for (i, f) in findings.iter().enumerate() {
                     out.counts.add(&f.entity);
@@ -506,7 +524,7 @@ impl Pass<'_> {
                         },
                         explanation: explained.get(i),
                         is_line: field.name().is_none(),
-                        source_json: Some(&source_json),
+                        source_json: Some(&self.names.source),
                         field_json,
                     };
                     job.renderer.render(&hit, &mut out.rendered);
