@@ -12,6 +12,7 @@ pub(crate) mod ip;
 pub(crate) mod medical;
 pub(crate) mod names;
 pub(crate) mod phone;
+pub(crate) mod phone_intl;
 pub(crate) mod prior;
 pub(crate) mod secret;
 pub(crate) mod ssn;

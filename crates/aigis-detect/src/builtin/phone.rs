@@ -5,9 +5,9 @@
 //! Candidates come from the token pass (digit groups joined by phone
 //! separators); the five national numbering plans are checked with cheap
 //! rules (lengths, leading digits, trunk prefix), and international numbers
-//! for other countries are validated with the `phonenumber` crate (a port
-//! of libphonenumber), which is too slow to call on every candidate but
-//! fine for the rare `+CC` number outside those plans. A bare run of
+//! for other countries are validated with libphonenumber's metadata for
+//! their calling code ([`super::phone_intl`]), which is too slow to call on
+//! every candidate but fine for the rare `+CC` number outside those plans. A bare run of
 //! digits that fits a plan scores low and needs context ("phone", "call",
 //! the field name).
 
@@ -323,13 +323,7 @@ fn international(d: &[u8], c: &Cand) -> Option<&'static str> {
             if !(8..=15).contains(&d.len()) {
                 return None;
             }
-            let mut s = String::with_capacity(d.len() + 1);
-            s.push('+');
-            for &x in d {
-                s.push(char::from(b'0' + x));
-            }
-            let n = phonenumber::parse(None, &s).ok()?;
-            phonenumber::is_valid(&n).then_some("international")
+            super::phone_intl::is_valid(d).then_some("international")
         }
     }
 }
