@@ -51,10 +51,49 @@ struct Guard<R> {
     limit: u64,
     eof: bool,
     bom_seen: usize,
-    /// Raw bytes read but not yet handed to a record (with `keep_raw`),
-    /// starting at byte `capture_base` of the input.
-    capture: Option<Vec<u8>>,
-    capture_base: u64,
+    /// Raw bytes read but not yet handed to a record (with `keep_raw`).
+    capture: Option<Capture>,
+}
+
+/// The raw bytes of the input read but not yet handed to a record.
+///
+/// Records are taken from the front by moving an offset; the bytes taken
+/// are dropped only when more input is appended, so each byte is moved at
+/// most once per read buffer instead of once per record.
+#[derive(Debug, Default)]
+struct Capture {
+    buf: Vec<u8>,
+    /// Bytes of `buf` already taken.
+    taken: usize,
+    /// Input offset of `buf[taken]`.
+    base: u64,
+}
+
+impl Capture {
+    /// Appends bytes just read, first dropping the ones already taken.
+    fn append(&mut self, got: &[u8]) {
+        if self.taken > 0 {
+            self.buf.drain(..self.taken);
+            self.taken = 0;
+        }
+        self.buf.extend_from_slice(got);
+    }
+
+    /// The bytes not yet taken.
+    fn pending(&self) -> &[u8] {
+        self.buf.get(self.taken..).unwrap_or_default()
+    }
+
+    /// Takes the pending bytes up to input offset `upto` (at most all).
+    fn take(&mut self, upto: u64) -> &[u8] {
+        let n = usize::try_from(upto.saturating_sub(self.base))
+            .unwrap_or(usize::MAX)
+            .min(self.pending().len());
+        let from = self.taken;
+        self.taken += n;
+        self.base += n as u64;
+        self.buf.get(from..self.taken).unwrap_or_default()
+    }
 }
 
 impl<R: Read> Guard<R> {
@@ -64,14 +103,10 @@ impl<R: Read> Guard<R> {
         let Some(capture) = self.capture.as_mut() else {
             return;
         };
-        let n = usize::try_from(upto.saturating_sub(self.capture_base))
-            .unwrap_or(usize::MAX)
-            .min(capture.len());
+        let raw = capture.take(upto);
         if let Some(batch) = batch {
-            batch.push_raw(capture.get(..n).unwrap_or_default());
+            batch.push_raw(raw);
         }
-        capture.drain(..n);
-        self.capture_base += n as u64;
     }
 
     fn track(&mut self, bytes: &[u8]) {
@@ -140,7 +175,7 @@ impl<R: Read> Read for Guard<R> {
         let got = buf.get(..n).unwrap_or_default();
         self.track(got);
         if let Some(capture) = self.capture.as_mut() {
-            capture.extend_from_slice(got);
+            capture.append(got);
         }
         self.total += n as u64;
         Ok(n)
@@ -210,8 +245,7 @@ impl DelimitedReader {
             limit: opts.max_record_bytes as u64,
             eof: false,
             bom_seen: 0,
-            capture: opts.keep_raw.then(Vec::new),
-            capture_base: 0,
+            capture: opts.keep_raw.then(Capture::default),
         };
         let csv = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -237,11 +271,7 @@ impl DelimitedReader {
         let header_end = reader.csv.position().byte();
         reader.csv.get_mut().record_start = header_end;
         if let Some(capture) = reader.csv.get_mut().capture.as_mut() {
-            let n = usize::try_from(header_end)
-                .unwrap_or(usize::MAX)
-                .min(capture.len());
-            reader.raw_header = capture.drain(..n).collect();
-            reader.csv.get_mut().capture_base = n as u64;
+            reader.raw_header = capture.take(header_end).to_vec();
         }
         let columns: Vec<String> = header
             .iter()
@@ -320,7 +350,11 @@ impl DelimitedReader {
                     // go to the writer as a record without fields.
                     let end = self.csv.get_ref().total;
                     let guard = self.csv.get_mut();
-                    if guard.capture.as_ref().is_some_and(|c| !c.is_empty()) {
+                    if guard
+                        .capture
+                        .as_ref()
+                        .is_some_and(|c| !c.pending().is_empty())
+                    {
                         batch.begin_record(self.row + 1, start_line);
                         guard.take_raw(end, Some(batch));
                         batch.end_record();
@@ -386,6 +420,37 @@ impl DelimitedReader {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Taking records from the capture while chunks are appended gives
+        /// back exactly the input, split where the records end.
+        #[test]
+        fn capture_hands_back_the_input(
+            data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            chunk in 1usize..64,
+            cuts in proptest::collection::vec(0usize..400, 0..20),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(data.len())).collect();
+            cuts.sort_unstable();
+            let mut c = Capture::default();
+            let mut fed = 0;
+            let mut got = Vec::new();
+            for &cut in &cuts {
+                while fed < cut {
+                    let end = (fed + chunk).min(data.len());
+                    c.append(&data[fed..end]);
+                    fed = end;
+                }
+                let before = got.len();
+                got.extend_from_slice(c.take(cut as u64));
+                proptest::prop_assert_eq!(got.len(), cut.max(before));
+            }
+            c.append(&data[fed..]);
+            got.extend_from_slice(c.take(u64::MAX));
+            proptest::prop_assert_eq!(&got, &data);
+            proptest::prop_assert!(c.pending().is_empty());
+        }
+    }
+
     fn guard_state(data: &[u8], chunk: usize) -> Quoting {
         let mut g = Guard {
             inner: io::empty(),
@@ -397,7 +462,6 @@ mod tests {
             eof: false,
             bom_seen: 0,
             capture: None,
-            capture_base: 0,
         };
         for c in data.chunks(chunk) {
             g.track(c);

@@ -155,8 +155,8 @@ pub enum RuleKind {
 /// Effective, built rules: an operator per entity and column, ready to
 /// transform values. `Send + Sync`; build once per run.
 pub struct RuleSet {
-    entities: HashMap<Entity, Operator>,
-    columns: HashMap<Box<str>, Operator>,
+    entities: HashMap<Entity, Operator, foldhash::fast::RandomState>,
+    columns: HashMap<Box<str>, Operator, foldhash::fast::RandomState>,
     default: Operator,
     keys_used: Vec<KeyRef>,
     gate: GateConfig,
@@ -229,13 +229,13 @@ impl RuleSet {
                     .map_err(|e| build_error(source, path, rule, e))
             };
 
-        let mut entities = HashMap::new();
+        let mut entities = HashMap::default();
         for (name, op) in &merged.entities {
             let src = source_of(false, name);
             let built = build(op, src, &["entities", name], format!("entity {name}"))?;
             entities.insert(Entity::new(name), built);
         }
-        let mut columns = HashMap::new();
+        let mut columns = HashMap::default();
         for (name, op) in &merged.columns {
             let src = source_of(true, name);
             let built = build(op, src, &["columns", name], format!("column {name}"))?;

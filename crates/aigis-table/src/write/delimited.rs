@@ -38,49 +38,48 @@ pub fn split_delimited(raw: &[u8], delimiter: u8) -> RawRow {
         i += 1;
     }
     let lead = 0..i;
-    let mut cells = Vec::new();
-    let mut start = i;
-    let mut quoted = raw.get(i) == Some(&b'"');
-    let mut in_quotes = quoted;
-    if quoted {
-        i += 1;
-    }
-    let end;
-    loop {
-        let Some(&b) = raw.get(i) else {
-            cells.push((start..i, quoted));
-            end = i;
-            break;
-        };
-        if in_quotes {
-            if b == b'"' {
-                if raw.get(i + 1) == Some(&b'"') {
-                    i += 2;
+    // Most rows have a few dozen cells: one allocation for all of them.
+    let mut cells = Vec::with_capacity(32);
+    let end = loop {
+        let start = i;
+        let quoted = raw.get(i) == Some(&b'"');
+        if quoted {
+            // A quoted field runs to the quote not followed by another
+            // one (a doubled quote is a literal quote).
+            i += 1;
+            loop {
+                match raw.get(i..).and_then(|r| memchr::memchr(b'"', r)) {
+                    Some(p) if raw.get(i + p + 1) == Some(&b'"') => i += p + 2,
+                    Some(p) => {
+                        i += p + 1;
+                        break;
+                    }
+                    None => {
+                        i = raw.len();
+                        break;
+                    }
+                }
+            }
+        }
+        // Out of quotes, only the delimiter and a line break end a field
+        // (a quote after the field's first byte is an ordinary byte).
+        let rest = raw.get(i..).unwrap_or_default();
+        match memchr::memchr3(delimiter, b'\r', b'\n', rest) {
+            Some(p) => {
+                i += p;
+                cells.push((start..i, quoted));
+                if raw.get(i) == Some(&delimiter) {
+                    i += 1;
                     continue;
                 }
-                in_quotes = false;
+                break i;
             }
-            i += 1;
-            continue;
-        }
-        if b == delimiter {
-            cells.push((start..i, quoted));
-            i += 1;
-            start = i;
-            quoted = raw.get(i) == Some(&b'"');
-            in_quotes = quoted;
-            if quoted {
-                i += 1;
+            None => {
+                cells.push((start..raw.len(), quoted));
+                break raw.len();
             }
-            continue;
         }
-        if b == b'\r' || b == b'\n' {
-            cells.push((start..i, quoted));
-            end = i;
-            break;
-        }
-        i += 1;
-    }
+    };
     RawRow {
         lead,
         cells,
@@ -140,6 +139,80 @@ pub fn rewrite_delimited(raw: &[u8], delimiter: u8, edits: &[CellEdit<'_>], out:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-by-byte splitter this module used before, as an oracle.
+    fn split_bytewise(raw: &[u8], delimiter: u8) -> RawRow {
+        let mut i = 0;
+        while matches!(raw.get(i), Some(b'\r' | b'\n')) {
+            i += 1;
+        }
+        let lead = 0..i;
+        let mut cells = Vec::new();
+        let mut start = i;
+        let mut quoted = raw.get(i) == Some(&b'"');
+        let mut in_quotes = quoted;
+        if quoted {
+            i += 1;
+        }
+        let end;
+        loop {
+            let Some(&b) = raw.get(i) else {
+                cells.push((start..i, quoted));
+                end = i;
+                break;
+            };
+            if in_quotes {
+                if b == b'"' {
+                    if raw.get(i + 1) == Some(&b'"') {
+                        i += 2;
+                        continue;
+                    }
+                    in_quotes = false;
+                }
+                i += 1;
+                continue;
+            }
+            if b == delimiter {
+                cells.push((start..i, quoted));
+                i += 1;
+                start = i;
+                quoted = raw.get(i) == Some(&b'"');
+                in_quotes = quoted;
+                if quoted {
+                    i += 1;
+                }
+                continue;
+            }
+            if b == b'\r' || b == b'\n' {
+                cells.push((start..i, quoted));
+                end = i;
+                break;
+            }
+            i += 1;
+        }
+        RawRow {
+            lead,
+            cells,
+            tail: end..raw.len(),
+        }
+    }
+
+    proptest::proptest! {
+        /// Same cells, lead and tail as the byte-by-byte splitter, on rows
+        /// made of the bytes that matter (quotes, delimiters, line breaks).
+        #[test]
+        fn split_matches_bytewise(raw in proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b'"', b',', b'\r', b'\n', b' ', b';']), 0..60)
+        ) {
+            for d in [b',', b';'] {
+                let a = split_delimited(&raw, d);
+                let b = split_bytewise(&raw, d);
+                proptest::prop_assert_eq!(&a.lead, &b.lead);
+                proptest::prop_assert_eq!(&a.cells, &b.cells);
+                proptest::prop_assert_eq!(&a.tail, &b.tail);
+            }
+        }
+    }
 
     fn rw(raw: &str, edits: &[CellEdit<'_>]) -> String {
         let mut out = Vec::new();

@@ -70,6 +70,12 @@ struct ResidualKey {
     gated: bool,
 }
 
+/// The maps a [`Tally`] counts in, looked up once or more per finding:
+/// keyed by entity and column names (a handful per input), hashed with a
+/// fast, randomly seeded hasher; their order never reaches the output,
+/// which is folded into sorted maps.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Column id of "no column".
 const NONE: u32 = u32::MAX;
 
@@ -83,12 +89,12 @@ pub(crate) struct Tally {
     pub(crate) records_suppressed: u64,
     pub(crate) quarantined: u64,
     names: Vec<String>,
-    ids: HashMap<String, u32>,
-    spans: HashMap<SpanKey, u64>,
+    ids: FastMap<String, u32>,
+    spans: FastMap<SpanKey, u64>,
     /// Cells of dropped columns, by interned column.
-    drops: HashMap<u32, u64>,
+    drops: FastMap<u32, u64>,
     fallbacks: Vec<(OperatorKind, OperatorKind, RedactError, u64)>,
-    residuals: HashMap<ResidualKey, u64>,
+    residuals: FastMap<ResidualKey, u64>,
 }
 
 impl Tally {
