@@ -7,9 +7,9 @@
 //! rules (lengths, leading digits, trunk prefix), and international numbers
 //! for other countries are validated with libphonenumber's metadata for
 //! their calling code ([`super::phone_intl`]), which is too slow to call on
-//! every candidate but fine for the rare `+CC` number outside those plans. A bare run of
-//! digits that fits a plan scores low and needs context ("phone", "call",
-//! the field name).
+//! every candidate but fine for the rare `+CC` number outside those plans.
+//! A bare run of digits that fits a plan scores low and needs context
+//! ("phone", "call", the field name).
 
 use super::Cx;
 use crate::lex::flag;
