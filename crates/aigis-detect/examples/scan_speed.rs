@@ -102,7 +102,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         let priors = warm.priors();
-        let keep = |c: usize| only.as_deref().is_none_or(|o| headers[c] == o);
+        let kept: Vec<bool> = headers
+            .iter()
+            .map(|h| only.as_deref().is_none_or(|o| h == o))
+            .collect();
+        let keep = |c: usize| kept[c];
         let bytes: usize = rows
             .iter()
             .flat_map(|r| r.iter().enumerate().filter(|(c, _)| keep(*c)))
