@@ -11,6 +11,7 @@ use aigis_table::write::{CellEdit, JsonEdit, rewrite_delimited, rewrite_json, sp
 use aigis_table::{Batch, InputFormat, Record};
 
 use super::counts::Tally;
+use crate::printer::{json_str, json_u64};
 
 /// Recognizer name of the whole-cell findings made for columns
 /// classified `direct_identifier`.
@@ -519,38 +520,28 @@ impl Shared<'_> {
     ) {
         let q = &mut out.quarantine;
         q.extend_from_slice(b"{\"record\":");
-        push_u64(q, record.number());
+        json_u64(record.number(), q);
         q.extend_from_slice(b",\"field\":");
         push_opt_str(q, field);
         q.extend_from_slice(b",\"start\":");
-        push_u64(q, start as u64);
+        json_u64(start as u64, q);
         q.extend_from_slice(b",\"end\":");
-        push_u64(q, end as u64);
+        json_u64(end as u64, q);
         q.extend_from_slice(b",\"entity\":");
         push_opt_str(q, entity);
         q.extend_from_slice(b",\"operator\":");
-        push_str(q, operator);
+        json_str(operator, q);
         q.extend_from_slice(b",\"value\":");
-        push_str(q, value);
+        json_str(value, q);
         q.extend_from_slice(b"}\n");
         out.counts.quarantined += 1;
     }
 }
 
-/// Appends `n` in decimal.
-fn push_u64(out: &mut Vec<u8>, n: u64) {
-    crate::printer::json_u64(n, out);
-}
-
-/// Appends `s` as a JSON string (RFC 8259 escapes; other characters as
-/// they are), with the scan printer's writer.
-fn push_str(out: &mut Vec<u8>, s: &str) {
-    crate::printer::json_str(s, out);
-}
-
+/// Appends `s` as a JSON string, or `null`.
 fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
-        Some(s) => push_str(out, s),
+        Some(s) => json_str(s, out),
         None => out.extend_from_slice(b"null"),
     }
 }
@@ -570,12 +561,12 @@ mod tests {
             "zoë 😀",
         ] {
             let mut out = Vec::new();
-            push_str(&mut out, s);
+            json_str(s, &mut out);
             assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
         }
         for n in [0u64, 7, 10, 99_999, u64::MAX] {
             let mut out = Vec::new();
-            push_u64(&mut out, n);
+            json_u64(n, &mut out);
             assert_eq!(out, n.to_string().into_bytes());
         }
     }
