@@ -3,8 +3,10 @@
 //! The lists live in `data/*.txt.z` (zlib-compressed, one folded entry per
 //! line; `data/SOURCES.md` says where each comes from and under which
 //! licence; `data/gen/build_gazetteer.py` regenerates them). They are
-//! inflated once per process on first use into one table from folded word
-//! to a bit set of [`class`]es (a fingerprint table, see `Table`).
+//! inflated by the build script into one table from folded word to a bit
+//! set of [`class`]es (a fingerprint table, see `Table`), which the binary
+//! holds as is; on first use the process copies it and adds the
+//! recognizers' keywords.
 //! Multi-word places ("port elizabeth")
 //! are keyed with single spaces, and their first word carries
 //! [`class::PLACE_START`] so callers know to try the longer key.
@@ -12,40 +14,27 @@
 use std::cell::Cell;
 use std::sync::LazyLock;
 
-/// Word classes (bits). The low byte comes from the gazetteers; the
-/// keyword bits (titles, street types, ...) come from the recognizers'
-/// word lists (`crate::builtin::keywords`), so one lookup answers both.
-pub(crate) mod class {
-    /// A first name.
-    pub const FIRST: u32 = 1;
-    /// A surname.
-    pub const LAST: u32 = 1 << 1;
-    /// A place (city, region, country), or a whole multi-word place.
-    pub const PLACE: u32 = 1 << 2;
-    /// An ordinary lowercase English word.
-    pub const COMMON: u32 = 1 << 3;
-    /// The first word of a multi-word place.
-    pub const PLACE_START: u32 = 1 << 4;
-}
+/// The word table's layout and hash (shared with the build script).
+// Filling and storing a table is the build script's half; only the tests
+// use it here.
+#[cfg_attr(not(test), allow(dead_code))]
+mod table;
 
+pub(crate) use table::class;
+use table::{CLASS_BITS, Table, hash, hash_chunks};
+
+/// The compiled-in lists as a filled [`Table`], written by the build
+/// script (`build.rs`) from the `data/*.txt.z` lists.
+static LIST_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.table"));
+#[cfg(test)]
 static FIRST_NAMES: &[u8] = include_bytes!("../data/first_names.txt.z");
+#[cfg(test)]
 static SURNAMES: &[u8] = include_bytes!("../data/surnames.txt.z");
+#[cfg(test)]
 static PLACES: &[u8] = include_bytes!("../data/places.txt.z");
+#[cfg(test)]
 static COMMON_WORDS: &[u8] = include_bytes!("../data/common_words.txt.z");
 static FOLD_TABLE: &str = include_str!("../data/fold_table.txt");
-
-/// Bits of a table slot that hold the word's classes (every class and
-/// keyword bit is below bit 23, see `crate::builtin::kw`).
-const CLASS_BITS: u64 = (1 << 23) - 1;
-
-/// A 64-bit hash of a folded word: each 8-byte chunk is mixed in with a
-/// multiply and rotate, the length is mixed in too, and the result is
-/// finished with the MurmurHash3 avalanche step so that every output bit
-/// depends on every input bit.
-#[inline]
-fn hash(b: &[u8]) -> u64 {
-    hash_chunks(b, 0)
-}
 
 /// [`hash`] of `b` lowercased, for `b` made of ASCII letters only: the
 /// same value as hashing the folded word, without folding it into a
@@ -53,115 +42,6 @@ fn hash(b: &[u8]) -> u64 {
 #[inline]
 fn hash_ascii_letters(b: &[u8]) -> u64 {
     hash_chunks(b, 0x2020_2020_2020_2020)
-}
-
-/// The hash of [`hash`], with `or` ORed into every full chunk and into the
-/// bytes of the last, partial one (so padding bytes stay zero).
-#[inline]
-fn hash_chunks(b: &[u8], or: u64) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = (b.len() as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ (u64::from_le_bytes(w) | or))
-            .wrapping_mul(K)
-            .rotate_left(29);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        // The tail, zero-padded, as a little-endian word (built byte by
-        // byte: a variable-length copy into a buffer is a `memcpy` call).
-        let w = rest
-            .iter()
-            .rev()
-            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
-        let mask = u64::MAX >> (64 - 8 * rest.len());
-        h = (h ^ (w | (or & mask))).wrapping_mul(K).rotate_left(29);
-    }
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    h ^ (h >> 33)
-}
-
-/// An open-addressing table from folded word to class bits that stores
-/// no keys: each slot is one `u64` holding the high 41 bits of the word's
-/// [`hash`] (its fingerprint) and the word's 23 class bits, and a lookup
-/// is one probe sequence (linear, starting at the hash's low bits) in one
-/// flat array, usually a single cache line.
-///
-/// Not storing keys means a word that is in no list can be taken for one
-/// that is, if its fingerprint equals that of an entry in its probe
-/// sequence. The table has at least 1.5 slots per entry (the compiled-in
-/// lists fill 0.54 of it), so an unknown word is compared with about two
-/// or three entries before its probe sequence reaches an empty slot, and
-/// the chance of such a false hit is about 3 / 2^41, roughly one lookup
-/// in 7 x 10^11 (the low bits that pick the slot are independent of the
-/// fingerprint bits, so this is the whole chance). Two list entries sharing a fingerprint
-/// would merge their classes; the unit tests check that none of the
-/// compiled-in entries do.
-struct Table {
-    slots: Box<[u64]>,
-    mask: usize,
-}
-
-impl Table {
-    /// A table for up to `n` words.
-    fn with_capacity(n: usize) -> Table {
-        let size = (n + n / 2).next_power_of_two().max(64);
-        Table {
-            slots: vec![0; size].into_boxed_slice(),
-            mask: size - 1,
-        }
-    }
-
-    /// Adds class bits `bits` (non-zero, within [`CLASS_BITS`]) to `key`.
-    fn add(&mut self, key: &[u8], bits: u32) {
-        let h = hash(key);
-        let fp = h & !CLASS_BITS;
-        let mut i = h as usize & self.mask;
-        loop {
-            let Some(slot) = self.slots.get_mut(i) else {
-                return;
-            };
-            if *slot == 0 || *slot & !CLASS_BITS == fp {
-                *slot = fp | (*slot & CLASS_BITS) | (u64::from(bits) & CLASS_BITS);
-                return;
-            }
-            i = (i + 1) & self.mask;
-        }
-    }
-
-    /// Class bits of `key` (0 if absent).
-    #[inline]
-    fn get(&self, key: &[u8]) -> u32 {
-        self.get_hashed(hash(key))
-    }
-
-    /// Class bits of the key whose [`hash`] is `h` (0 if absent).
-    #[inline]
-    fn get_hashed(&self, h: u64) -> u32 {
-        let fp = h & !CLASS_BITS;
-        let mut i = h as usize & self.mask;
-        // The table is at most two-thirds full, so an empty slot ends every
-        // probe sequence; the bound only guards against a full table.
-        for _ in 0..self.slots.len() {
-            let Some(&slot) = self.slots.get(i) else {
-                return 0;
-            };
-            if slot == 0 {
-                return 0;
-            }
-            if slot & !CLASS_BITS == fp {
-                return (slot & CLASS_BITS) as u32;
-            }
-            i = (i + 1) & self.mask;
-        }
-        0
-    }
 }
 
 struct Gazetteer {
@@ -218,13 +98,16 @@ static GAZ: LazyLock<Gazetteer> = LazyLock::new(load);
 
 /// Inflates one list; a corrupt list (impossible for the compiled-in data,
 /// but never a panic) yields an empty one.
+#[cfg(test)]
 fn inflate(z: &[u8]) -> String {
     let raw =
         miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(z, 16 << 20).unwrap_or_default();
     String::from_utf8(raw).unwrap_or_default()
 }
 
-/// The compiled-in lists, inflated, with their class bits.
+/// The compiled-in lists, inflated, with their class bits (what the build
+/// script puts in [`LIST_TABLE`]).
+#[cfg(test)]
 fn lists() -> Vec<(String, u32)> {
     [
         (FIRST_NAMES, class::FIRST),
@@ -251,24 +134,9 @@ fn fold_table() -> Vec<(u32, &'static str)> {
     fold
 }
 
-/// Calls `f` with every (folded word, class bits) pair the tables are
-/// built from (a word may come several times with different bits).
-fn for_each_entry(
-    lists: &[(String, u32)],
-    fold: &[(u32, &'static str)],
-    mut f: impl FnMut(&[u8], u32),
-) {
-    for (text, bit) in lists {
-        for line in text.lines().filter(|l| !l.is_empty()) {
-            let b = line.as_bytes();
-            f(b, *bit);
-            if *bit == class::PLACE
-                && let Some(sp) = memchr::memchr(b' ', b)
-            {
-                f(&b[..sp], class::PLACE_START);
-            }
-        }
-    }
+/// Calls `f` with every (folded keyword, keyword bit) pair of the
+/// recognizers' word lists.
+fn for_each_keyword(fold: &[(u32, &'static str)], mut f: impl FnMut(&[u8], u32)) {
     for (list, bit) in crate::builtin::keywords() {
         for w in list {
             let mut buf = [0u8; 64];
@@ -280,25 +148,24 @@ fn for_each_entry(
 }
 
 /// Keyword bits (everything above the gazetteer's low byte).
+#[cfg(test)]
 const KEYWORD_BITS: u32 = !0xFF;
 
+/// The lists' table from the build script, with the keywords added (in
+/// that order, as if one table had been filled with both).
 fn load() -> Gazetteer {
     let fold = fold_table();
-    let lists = lists();
-    let (mut n, mut nk) = (0, 0);
-    for_each_entry(&lists, &fold, |_, bit| {
-        n += 1;
-        nk += usize::from(bit & KEYWORD_BITS != 0);
-    });
-    let mut words = Table::with_capacity(n);
+    let mut nk = 0;
+    for_each_keyword(&fold, |_, _| nk += 1);
+    // The build script wrote a well-formed table; a malformed one cannot
+    // come from it, but would leave only the keywords, never a panic.
+    let mut words = Table::from_le_bytes(LIST_TABLE).unwrap_or_else(|| Table::with_capacity(nk));
     let mut keywords = Table::with_capacity(nk);
     let mut keyword_shapes = Shapes::new();
-    for_each_entry(&lists, &fold, |key, bit| {
+    for_each_keyword(&fold, |key, bit| {
         words.add(key, bit);
-        if bit & KEYWORD_BITS != 0 {
-            keywords.add(key, bit);
-            keyword_shapes.add(key);
-        }
+        keywords.add(key, bit);
+        keyword_shapes.add(key);
     });
     Gazetteer {
         words,
@@ -484,11 +351,15 @@ mod tests {
         let lists = lists();
         let mut exact: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut keyword: HashMap<Vec<u8>, u32> = HashMap::new();
-        for_each_entry(&lists, &fold, |key, bit| {
+        for (text, bit) in &lists {
+            table::for_each_list_entry(text, *bit, |key, bit| {
+                *exact.entry(key.to_vec()).or_default() |= bit;
+            });
+        }
+        for_each_keyword(&fold, |key, bit| {
+            assert!(bit & KEYWORD_BITS == bit);
             *exact.entry(key.to_vec()).or_default() |= bit;
-            if bit & KEYWORD_BITS != 0 {
-                *keyword.entry(key.to_vec()).or_default() |= bit;
-            }
+            *keyword.entry(key.to_vec()).or_default() |= bit;
         });
         let mut by_fp: HashMap<u64, &[u8]> = HashMap::new();
         for key in exact.keys() {
@@ -508,5 +379,30 @@ mod tests {
                 keyword.get(key).copied().unwrap_or(0)
             );
         }
+    }
+
+    /// The build script's table is the one the lists give here, and with
+    /// the keywords added it stays at most two-thirds full (so every probe
+    /// sequence ends at an empty slot soon).
+    #[test]
+    fn build_script_table_matches_the_lists() {
+        let lists = lists();
+        let n: usize = lists
+            .iter()
+            .map(|(text, bit)| {
+                let mut n = 0;
+                table::for_each_list_entry(text, *bit, |_, _| n += 1);
+                n
+            })
+            .sum();
+        let mut fresh = Table::with_capacity(n + table::KEYWORD_ROOM);
+        for (text, bit) in &lists {
+            table::for_each_list_entry(text, *bit, |key, bit| fresh.add(key, bit));
+        }
+        assert_eq!(fresh.to_le_bytes(), LIST_TABLE);
+        let mut nk = 0;
+        for_each_keyword(&fold_table(), |_, _| nk += 1);
+        assert!(nk <= table::KEYWORD_ROOM, "{nk} keywords");
+        assert!(3 * GAZ.words.used() <= 2 * GAZ.words.size());
     }
 }
