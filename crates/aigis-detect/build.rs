@@ -12,36 +12,17 @@ mod table {
     include!("src/gazetteer/table.rs");
 }
 
-use table::{KEYWORD_ROOM, Table, class, for_each_list_entry};
-
-/// The lists, each with its class bit.
-const LISTS: [(&str, u32); 4] = [
-    ("data/first_names.txt.z", class::FIRST),
-    ("data/surnames.txt.z", class::LAST),
-    ("data/places.txt.z", class::PLACE),
-    ("data/common_words.txt.z", class::COMMON),
-];
+use table::{LIST_FILES, list_table, read_lists};
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=src/gazetteer/table.rs");
-    let mut lists = Vec::new();
-    for (path, bit) in LISTS {
-        println!("cargo::rerun-if-changed={path}");
-        let z = std::fs::read(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
-        let raw = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&z, 16 << 20)
-            .unwrap_or_else(|e| panic!("inflating {path}: {e:?}"));
-        let text = String::from_utf8(raw).unwrap_or_else(|e| panic!("{path} is not UTF-8: {e}"));
-        lists.push((text, bit));
+    for (file, _) in LIST_FILES {
+        println!("cargo::rerun-if-changed={file}");
     }
-    let mut n = 0;
-    for (text, bit) in &lists {
-        for_each_list_entry(text, *bit, |_, _| n += 1);
-    }
-    let mut words = Table::with_capacity(n + KEYWORD_ROOM);
-    for (text, bit) in &lists {
-        for_each_list_entry(text, *bit, |key, bit| words.add(key, bit));
-    }
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let lists = read_lists(Path::new(&dir)).unwrap_or_else(|e| panic!("{e}"));
+    let words = list_table(&lists);
     let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     let path = Path::new(&out).join("gazetteer.table");
     // A temp file renamed into place, so an interrupted build never leaves

@@ -26,14 +26,6 @@ use table::{CLASS_BITS, Table, hash, hash_chunks};
 /// The compiled-in lists as a filled [`Table`], written by the build
 /// script (`build.rs`) from the `data/*.txt.z` lists.
 static LIST_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.table"));
-#[cfg(test)]
-static FIRST_NAMES: &[u8] = include_bytes!("../data/first_names.txt.z");
-#[cfg(test)]
-static SURNAMES: &[u8] = include_bytes!("../data/surnames.txt.z");
-#[cfg(test)]
-static PLACES: &[u8] = include_bytes!("../data/places.txt.z");
-#[cfg(test)]
-static COMMON_WORDS: &[u8] = include_bytes!("../data/common_words.txt.z");
 static FOLD_TABLE: &str = include_str!("../data/fold_table.txt");
 
 /// [`hash`] of `b` lowercased, for `b` made of ASCII letters only: the
@@ -96,28 +88,12 @@ impl Shapes {
 
 static GAZ: LazyLock<Gazetteer> = LazyLock::new(load);
 
-/// Inflates one list; a corrupt list (impossible for the compiled-in data,
-/// but never a panic) yields an empty one.
-#[cfg(test)]
-fn inflate(z: &[u8]) -> String {
-    let raw =
-        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(z, 16 << 20).unwrap_or_default();
-    String::from_utf8(raw).unwrap_or_default()
-}
-
 /// The compiled-in lists, inflated, with their class bits (what the build
 /// script puts in [`LIST_TABLE`]).
 #[cfg(test)]
 fn lists() -> Vec<(String, u32)> {
-    [
-        (FIRST_NAMES, class::FIRST),
-        (SURNAMES, class::LAST),
-        (PLACES, class::PLACE),
-        (COMMON_WORDS, class::COMMON),
-    ]
-    .into_iter()
-    .map(|(z, bit)| (inflate(z), bit))
-    .collect()
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    table::read_lists(dir).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The fold table: sorted (code point, folded) pairs.
@@ -155,8 +131,12 @@ const KEYWORD_BITS: u32 = !0xFF;
 /// that order, as if one table had been filled with both).
 fn load() -> Gazetteer {
     let fold = fold_table();
-    let mut nk = 0;
-    for_each_keyword(&fold, |_, _| nk += 1);
+    // The words of the keyword lists: an upper bound on the keywords that
+    // fold (the capacity, not the entries, of the tables).
+    let nk = crate::builtin::keywords()
+        .iter()
+        .map(|(l, _)| l.len())
+        .sum();
     // The build script wrote a well-formed table; a malformed one cannot
     // come from it, but would leave only the keywords, never a panic.
     let mut words = Table::from_le_bytes(LIST_TABLE).unwrap_or_else(|| Table::with_capacity(nk));
@@ -386,19 +366,7 @@ mod tests {
     /// sequence ends at an empty slot soon).
     #[test]
     fn build_script_table_matches_the_lists() {
-        let lists = lists();
-        let n: usize = lists
-            .iter()
-            .map(|(text, bit)| {
-                let mut n = 0;
-                table::for_each_list_entry(text, *bit, |_, _| n += 1);
-                n
-            })
-            .sum();
-        let mut fresh = Table::with_capacity(n + table::KEYWORD_ROOM);
-        for (text, bit) in &lists {
-            table::for_each_list_entry(text, *bit, |key, bit| fresh.add(key, bit));
-        }
+        let fresh = table::list_table(&lists());
         assert_eq!(fresh.to_le_bytes(), LIST_TABLE);
         let mut nk = 0;
         for_each_keyword(&fold_table(), |_, _| nk += 1);

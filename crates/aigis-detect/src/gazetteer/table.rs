@@ -22,6 +22,15 @@ pub(crate) mod class {
 /// keyword bit is below bit 23, see `crate::builtin::kw`).
 pub(crate) const CLASS_BITS: u64 = (1 << 23) - 1;
 
+/// The compiled-in lists (paths from the crate's directory, one folded
+/// entry per line, zlib-compressed), each with its class bit.
+pub(crate) const LIST_FILES: [(&str, u32); 4] = [
+    ("data/first_names.txt.z", class::FIRST),
+    ("data/surnames.txt.z", class::LAST),
+    ("data/places.txt.z", class::PLACE),
+    ("data/common_words.txt.z", class::COMMON),
+];
+
 /// Entries the build script leaves room for beyond the compiled-in lists:
 /// the recognizers' keywords, added when the table is loaded.
 pub(crate) const KEYWORD_ROOM: usize = 8192;
@@ -198,4 +207,35 @@ pub(crate) fn for_each_list_entry(text: &str, bit: u32, mut f: impl FnMut(&[u8],
             f(&b[..sp], class::PLACE_START);
         }
     }
+}
+
+/// Reads and inflates the [`LIST_FILES`] under the crate directory `dir`;
+/// the error names the file and what went wrong.
+pub(crate) fn read_lists(dir: &std::path::Path) -> Result<Vec<(String, u32)>, String> {
+    LIST_FILES
+        .iter()
+        .map(|&(file, bit)| {
+            let path = dir.join(file);
+            let z = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+            let raw = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&z, 16 << 20)
+                .map_err(|e| format!("inflating {}: {e:?}", path.display()))?;
+            let text = String::from_utf8(raw)
+                .map_err(|e| format!("{} is not UTF-8: {e}", path.display()))?;
+            Ok((text, bit))
+        })
+        .collect()
+}
+
+/// The table of every entry of the inflated `lists`, with room for
+/// [`KEYWORD_ROOM`] more.
+pub(crate) fn list_table(lists: &[(String, u32)]) -> Table {
+    let mut n = 0;
+    for (text, bit) in lists {
+        for_each_list_entry(text, *bit, |_, _| n += 1);
+    }
+    let mut table = Table::with_capacity(n + KEYWORD_ROOM);
+    for (text, bit) in lists {
+        for_each_list_entry(text, *bit, |key, bit| table.add(key, bit));
+    }
+    table
 }
